@@ -12,10 +12,16 @@ const hasGlob = (p: string) => /[*?[\]{}]/.test(p)
 const matches = (file: string, extensions: ReadonlyArray<string>) =>
   extensions.length === 0 || extensions.some((ext) => file.endsWith(ext))
 
-/** Files under a directory (recursive, hidden entries skipped) with one of the extensions. */
+/**
+ * Files under a directory (recursive, hidden entries skipped) with one of the extensions. In an
+ * output directory of a pipeline stage (one holding `.pretrain`), the `rejects` folder is not input.
+ */
 const walk = (dir: string, extensions: ReadonlyArray<string>, out: Array<string>) => {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+  const entries = fs.readdirSync(dir, { withFileTypes: true })
+  const isStageOutput = entries.some((e) => e.name === ".pretrain" && e.isDirectory())
+  for (const entry of entries) {
     if (entry.name.startsWith(".")) continue
+    if (isStageOutput && entry.name === "rejects") continue
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) walk(full, extensions, out)
     else if (entry.isFile() && matches(entry.name, extensions)) out.push(full)
