@@ -1,1 +1,6 @@
-export {}
+/**
+ * @pretrain/cli: the `pretrain` binary.
+ *
+ * @since 0.1.0
+ */
+export * from "./Cli.ts"

@@ -1,0 +1,37 @@
+/**
+ * `npm run demo`: run the stack-mini pipeline on this workspace's node_modules and print what it
+ * made. Every number printed is computed by the run. A second run finds the completed tasks and
+ * skips them; `npm run demo -- --force` starts over.
+ */
+import * as path from "node:path"
+import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
+import type { StackMiniParams } from "./pipeline.ts"
+
+const args = process.argv.slice(2)
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i === -1 ? undefined : args[i + 1]
+}
+const params: StackMiniParams = {
+  ...(flag("out") ? { out: path.resolve(flag("out")!) } : {}),
+  ...(flag("node-modules") ? { nodeModules: path.resolve(flag("node-modules")!) } : {})
+}
+const workers = flag("workers")
+
+const started = performance.now()
+const result = await runPipelinePromise(path.join(import.meta.dirname, "pipeline.ts"), {
+  params,
+  force: args.includes("--force"),
+  ...(workers ? { workers: Number(workers) } : {})
+})
+const seconds = (performance.now() - started) / 1000
+
+console.log(`\n== stack-mini: ${result.stages.length} stage(s) in ${seconds.toFixed(1)} s ==\n`)
+for (const stage of result.stages) {
+  console.log(Progress.summary(stage.stats))
+  if (stage.skipped.length > 0) console.log(`  (${stage.skipped.length} task(s) already complete, skipped; --force to redo)`)
+}
+const ingest = result.stages.find((s) => s.stage === "ingest")!
+const summary = await import("effect").then(({ Effect }) => Effect.runPromise(CorpusSummary.summarize(ingest.dir)))
+console.log(`\n${CorpusSummary.format(summary)}\n`)
+console.log(`output: ${ingest.dir} (stats: ${path.join(ingest.dir, "stats.json")})`)

@@ -1,0 +1,33 @@
+/**
+ * stack-mini: a miniature Stack built from this workspace's node_modules (real code from hundreds of
+ * real packages, present on every machine after `npm ci`). Each later package adds its stage here,
+ * so the demo grows into the whole StarCoder data pipeline.
+ *
+ * Run it with `pretrain run examples/pipelines/stack-mini/pipeline.ts`, or `npm run demo`.
+ */
+import * as path from "node:path"
+import { NodeModules, Parquet, Pipeline } from "@pretrain/dataflow"
+
+const workspace = path.resolve(import.meta.dirname, "../../..")
+
+export interface StackMiniParams {
+  /** The node_modules tree to read (default: this workspace's). */
+  readonly nodeModules?: string
+  /** Where every stage writes its output (default: examples/out/stack-mini). */
+  readonly out?: string
+  readonly tasks?: number
+}
+
+export const stackMini = (params: StackMiniParams = {}) => {
+  const out = params.out ?? path.join(workspace, "examples/out/stack-mini")
+  return Pipeline.make("stack-mini", [
+    Pipeline.stage({
+      name: "ingest",
+      tasks: params.tasks ?? 8,
+      source: NodeModules.source(params.nodeModules ?? path.join(workspace, "node_modules")),
+      sink: Parquet.sink(path.join(out, "ingest"))
+    })
+  ])
+}
+
+export default stackMini

@@ -1,0 +1,19 @@
+/**
+ * The `pretrain` command: one binary assembled from the subcommands each package exports.
+ *
+ * @since 0.1.0
+ */
+import { Commands } from "@pretrain/dataflow"
+import { Command } from "effect/cli"
+
+/** @since 0.1.0 */
+export const version = "0.1.0"
+
+/** The root command with every package's subcommands. @since 0.1.0 @category commands */
+export const pretrain = Command.make("pretrain").pipe(
+  Command.withDescription("Build code language models: ingest, curate, deduplicate, tokenize, pack, plan, train"),
+  Command.withSubcommands([...Commands.commands])
+)
+
+/** Run the CLI with explicit arguments (without the program name). @since 0.1.0 @category running */
+export const runWith = Command.runWith(pretrain, { version })

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `pretrain` binary.
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Effect } from "effect"
+import { runWith } from "./Cli.ts"
+
+runWith(process.argv.slice(2)).pipe(
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain
+)
