@@ -70,3 +70,29 @@ const whole = await median(1)
 report("NodeModules.source, 1 task", whole)
 report("NodeModules.source, 4 shards", await median(4))
 console.log(`skipped: ${JSON.stringify(whole.drops)}`)
+
+// End to end: `pretrain ingest node_modules` (8 tasks on 2 worker threads, reading + ZSTD Parquet),
+// the figure the issue sets a goal for. Median of 3 forced runs after a warm-up.
+const { runPipeline } = await import("../src/Run.ts")
+const ingestModule = path.resolve(here, "../src/commands/IngestPipeline.ts")
+const fs = await import("node:fs")
+const os = await import("node:os")
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "ingest-bench-"))
+const goalMBs = 50
+const ingestOnce = async () => {
+  const start = performance.now()
+  const r = await Effect.runPromise(runPipeline(ingestModule, { params: { input: root, out, tasks: 8 }, workers: 2, force: true, quiet: true }))
+  const stats = r.stages[0]!.stats
+  return { ms: performance.now() - start, bytes: stats.bytesOut, docs: stats.docsOut }
+}
+await ingestOnce()
+const runs = [await ingestOnce(), await ingestOnce(), await ingestOnce()].sort((a, b) => a.ms - b.ms)
+const mid = runs[1]!
+const mbs = mid.bytes / 1e6 / (mid.ms / 1000)
+const parquetBytes = fs.readdirSync(out).filter((f) => f.endsWith(".parquet")).reduce((a, f) => a + fs.statSync(path.join(out, f)).size, 0)
+console.log(
+  `pretrain ingest (2 workers)   ${String(mid.docs).padStart(6)} files  ${(mid.bytes / 1e6).toFixed(1).padStart(6)} MB  ` +
+    `${mid.ms.toFixed(0).padStart(5)} ms  ${mbs.toFixed(0).padStart(5)} MB/s  (goal ${goalMBs} MB/s: ${(mbs / goalMBs).toFixed(2)}x)  ` +
+    `Parquet ${(parquetBytes / 1e6).toFixed(1)} MB`
+)
+fs.rmSync(out, { recursive: true, force: true })
