@@ -40,9 +40,14 @@
  * starts with the widened schema (later parts keep every column of earlier ones). Pass `types` to
  * fix column types up front. Identical input gives byte-identical files.
  *
+ * **One schema per directory**: tasks infer their schemas independently, so parts can differ; the
+ * sink's `finalize`, which the executor runs once all of a stage's tasks are complete, rewrites the
+ * parts that differ to the union schema (see {@link sink}), so the directory reads as one table.
+ *
  * @since 0.1.0
  */
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { Array as Arr, Effect, Exit, Stream } from "effect"
 import type { FileMetaData, SchemaTree } from "hyparquet"
 import type { Doc } from "./Doc.ts"
@@ -58,6 +63,7 @@ import {
   topLevelColumns
 } from "./internal/parquet/reader.ts"
 import type { ColumnType } from "./internal/parquet/types.ts"
+import { unifyParts, UnifyError } from "./internal/parquet/unify.ts"
 import { inferColumns, ParquetFileWriter, ParquetPartsWriter } from "./internal/parquet/writer.ts"
 import * as Shard from "./Shard.ts"
 import { partMatchers } from "./Sink.ts"
@@ -244,6 +250,15 @@ const matchers = partMatchers("parquet")
  * comment). A task with no records writes no part. When the write fails or is interrupted, the part
  * in progress and the parts this write already committed are removed.
  *
+ * `finalize` (run by the executor once every task of the stage has completed) gives every part of
+ * the directory one schema, so DuckDB's plain `read_parquet('<dir>/*.parquet')` reads them all:
+ * columns in first-seen order over the parts in name order, types merged as within a part
+ * (`int64` with `double` gives `double`, any other conflict `json`), a type from an all-null column
+ * giving way to the type of actual values. Only parts that differ are rewritten (atomically); column
+ * chunks whose type is unchanged are copied byte for byte, missing columns are written as nulls,
+ * row groups and codec are kept. It is idempotent, and a rerun after a crash midway produces the
+ * bytes of an uninterrupted run.
+ *
  * @since 0.1.0 @category constructors
  */
 export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> => ({
@@ -266,8 +281,34 @@ export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> =
             }))
           ),
       (writer, exit) => Exit.isSuccess(exit) ? Effect.void : Effect.sync(() => writer.abort())
-    )
+    ),
+  finalize: (dir: string) =>
+    Effect.try({
+      try: () => {
+        unifyParts(listParts(dir), { ...options, codec: options.codec ?? "zstd" })
+      },
+      catch: (cause) =>
+        cause instanceof UnifyError
+          ? new OutputWriteError({ file: cause.file, cause: cause.cause })
+          : new OutputWriteError({ file: dir, cause })
+    })
 })
+
+/** The sink's parts in `dir`, sorted by name (none when `dir` does not exist). */
+const listParts = (dir: string): Array<string> => {
+  let entries: Array<fs.Dirent>
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return []
+    throw e
+  }
+  return entries
+    .filter((e) => e.isFile() && matchers.ownsFile(e.name))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => path.join(dir, name))
+}
 
 // ---------------------------------------------------------------------------------------------
 // Plain helpers

@@ -25,6 +25,16 @@ export interface Sink<A = Doc> {
    * directory is created when missing.
    */
   readonly write: <E, R>(docs: Stream.Stream<A, E, R>, shard: Shard) => Effect.Effect<ReadonlyArray<string>, E | OutputWriteError, R>
+  /**
+   * Stage barrier: runs once after every task of the stage has completed (also when every task was
+   * skipped as already complete), before the stage's `stats.json` is written, over the whole output
+   * directory `dir` (e.g. the Parquet sink gives all parts one schema). It must be idempotent and
+   * crash-safe: each file it changes is replaced atomically, and a rerun after a crash during
+   * finalize runs it again over whatever it left, with the same final result.
+   *
+   * @since 0.1.0
+   */
+  readonly finalize?: ((dir: string) => Effect.Effect<void, OutputWriteError>) | undefined
 }
 
 /**

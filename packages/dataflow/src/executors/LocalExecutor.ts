@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import * as path from "node:path"
 import { Worker } from "node:worker_threads"
 import { Effect, Result } from "effect"
 import { describe, InputNotFound, OutputNotEmpty, PipelineDefinitionError, StageFailed } from "../Errors.ts"
@@ -206,8 +207,10 @@ const runInProcess = (stage: Stage, ranks: ReadonlyArray<number>, reporter: Prog
 /**
  * Run one stage: check its output directory (foreign files fail with {@link OutputNotEmpty} and
  * nothing is touched), remove leftovers of interrupted attempts (or, with `force`, everything the
- * stage wrote), run every task without a completion marker, then write the merged
- * `<sink.dir>/stats.json`.
+ * stage wrote), run every task without a completion marker, run the sink's `finalize` (when it has
+ * one) once every task is complete, then write the merged `<sink.dir>/stats.json`. A failing
+ * finalize fails the stage with {@link StageFailed} (naming the task whose part it could not
+ * rewrite, or task -1); the rerun finalizes again.
  *
  * @since 0.1.0 @category execution
  */
@@ -270,6 +273,19 @@ export const runStage: (stage: Stage, options: StageOptions) => Effect.Effect<St
         return yield* error
       }
       perTask.push(stats)
+    }
+    if (stage.sink.finalize !== undefined) {
+      const finalized = yield* Effect.result(stage.sink.finalize(dir))
+      if (Result.isFailure(finalized)) {
+        // reported as a failure of the task whose file it names; a rerun skips the tasks and finalizes again
+        const file = path.basename(finalized.failure.file)
+        const error = new StageFailed({
+          stage: stage.name,
+          failures: [{ task: ranks.find((r) => stage.sink.ownsTaskFile(file, r)) ?? -1, message: `finalize: ${finalized.failure.message}` }]
+        })
+        reporter.stageFailed(stage.name, error.message)
+        return yield* error
+      }
     }
     const merged = mergeStats(stage.name, stage.tasks, perTask)
     yield* Effect.sync(() => writeFileAtomic(OutputDir.statsPath(stage), JSON.stringify(merged, null, 2) + "\n"))

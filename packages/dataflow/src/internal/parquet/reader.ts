@@ -12,7 +12,7 @@
  * `null`.
  */
 import * as fs from "node:fs"
-import type { DecodedArray, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from "hyparquet"
+import type { ColumnChunk, DecodedArray, FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from "hyparquet"
 import { parquetMetadata, parquetSchema } from "hyparquet"
 import { assembleNested } from "hyparquet/src/assemble.js"
 import { readColumn } from "hyparquet/src/column.js"
@@ -140,6 +140,20 @@ const finishLeaf = (values: DecodedArray, element: SchemaElement): Array<unknown
   return values
 }
 
+/**
+ * The encoded bytes of a column chunk (its dictionary page, if any, and its data pages), checked to
+ * lie inside the file's data. Throws a plain error; callers add the file, row group and column.
+ */
+export const readChunkBytes = (handle: ParquetHandle, meta: NonNullable<ColumnChunk["meta_data"]>): Buffer => {
+  const dict = meta.dictionary_page_offset
+  const start = Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset)
+  const length = Number(meta.total_compressed_size)
+  if (start < 4 || length < 0 || start + length > handle.dataEnd) {
+    throw new Error(`column chunk bytes [${start}, ${start + length}) lie outside the data of a ${handle.size}-byte file`)
+  }
+  return readExactly(handle.fd, start, length)
+}
+
 /** Which columns to read and under which names to emit them. */
 export interface Projection {
   /** Top-level file column name -> output field name, in output order. */
@@ -174,13 +188,7 @@ export const readRowGroupColumns = (
       if (chunk.file_path) throw new Error(`column chunk is stored in another file (${chunk.file_path})`)
       const schemaPath = getTreePath(handle.schema, meta.path_in_schema)
       const element = schemaPath[schemaPath.length - 1]!.element
-      const dict = meta.dictionary_page_offset
-      const start = Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset)
-      const length = Number(meta.total_compressed_size)
-      if (start < 4 || length < 0 || start + length > handle.dataEnd) {
-        throw new Error(`column chunk bytes [${start}, ${start + length}) lie outside the data of a ${handle.size}-byte file`)
-      }
-      const bytes = readExactly(handle.fd, start, length)
+      const bytes = readChunkBytes(handle, meta)
       const decoder: ColumnDecoder = {
         pathInSchema: meta.path_in_schema,
         element,

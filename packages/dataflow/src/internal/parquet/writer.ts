@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { ColumnChunk, FileMetaData, ParquetType, RowGroup, SchemaElement } from "hyparquet"
+import type { ColumnChunk, FileMetaData, ParquetType, RowGroup, SchemaElement, Statistics } from "hyparquet"
 import { ByteWriter } from "hyparquet-writer"
 import { writeMetadata } from "hyparquet-writer/src/metadata.js"
 import { AtomicFile } from "../atomic.ts"
@@ -25,6 +25,37 @@ export const createdBy = "@pretrain/dataflow"
 const statisticsTruncateLength = 64
 
 const magic = new Uint8Array([0x50, 0x41, 0x52, 0x31]) // PAR1
+
+/** One column chunk of a row group written by {@link ParquetFileWriter.writeRowGroupChunks}. */
+export type ChunkInput =
+  /** Encode these values, one per row (`null` / `undefined` are nulls; a missing index is a null). */
+  | { readonly _tag: "Values"; readonly values: ArrayLike<unknown> }
+  /** Copy an encoded column chunk of another file: its metadata and its bytes (see {@link chunkStart}). */
+  | { readonly _tag: "Copy"; readonly chunk: ColumnChunk; readonly bytes: Uint8Array }
+
+/**
+ * Where a column chunk's pages start: its dictionary page when it has one, else its first data page.
+ * The chunk's bytes are `total_compressed_size` bytes from there.
+ */
+export const chunkStart = (meta: NonNullable<ColumnChunk["meta_data"]>): number => {
+  const dict = meta.dictionary_page_offset
+  return Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset)
+}
+
+/** Statistics fields kept when a chunk is copied. */
+const statisticsFields = [
+  "max",
+  "min",
+  "null_count",
+  "distinct_count",
+  "max_value",
+  "min_value",
+  "is_max_value_exact",
+  "is_min_value_exact"
+] as const
+
+/** A record with no fields: every column of it is null. */
+const noFields: Record<string, unknown> = Object.freeze({})
 
 /** A column of a file being written. */
 export interface ColumnSpec {
@@ -155,20 +186,85 @@ export class ParquetFileWriter {
     if (end <= start) return
     const groupStart = this.out.offset
     const chunks: Array<ColumnChunk> = []
-    let uncompressed = 0n
     for (const column of this.columns) {
-      const chunk = writeColumnChunk(this.out, this.ctx, column.name, column.type, rows, start, end)
-      uncompressed += chunk.meta_data!.total_uncompressed_size
-      chunks.push(chunk)
+      chunks.push(writeColumnChunk(this.out, this.ctx, column.name, column.type, rows, start, end))
     }
+    this.addRowGroup(groupStart, chunks, end - start)
+  }
+
+  /**
+   * Write one row group of `rows` rows assembled column by column: `inputs[i]` gives the chunk of
+   * `columns[i]`, either values to encode or an encoded chunk of another file copied as it is (its
+   * pages, encodings, codec and statistics; only its offsets change). A copied chunk must have been
+   * written for the same column name and type. An empty row group (`rows` 0) is written too.
+   */
+  writeRowGroupChunks(rows: number, inputs: ReadonlyArray<ChunkInput>): void {
+    if (inputs.length !== this.columns.length) {
+      throw new TypeError(`a row group needs ${this.columns.length} column chunks, got ${inputs.length}`)
+    }
+    const groupStart = this.out.offset
+    const chunks: Array<ColumnChunk> = []
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!
+      const { name, type } = this.columns[i]!
+      if (input._tag === "Values") {
+        const records = new Array<Record<string, unknown>>(rows)
+        for (let r = 0; r < rows; r++) {
+          const v = input.values[r]
+          records[r] = v === null || v === undefined ? noFields : { [name]: v }
+        }
+        chunks.push(writeColumnChunk(this.out, this.ctx, name, type, records, 0, rows))
+      } else {
+        chunks.push(this.copyChunk(name, type, input.chunk, input.bytes))
+      }
+    }
+    this.addRowGroup(groupStart, chunks, rows)
+  }
+
+  private copyChunk(name: string, type: ColumnType, chunk: ColumnChunk, bytes: Uint8Array): ColumnChunk {
+    const m = chunk.meta_data
+    if (m === undefined) throw new TypeError(`column ${name}: the chunk to copy has no metadata`)
+    if (m.path_in_schema[0] !== name || m.type !== physical(type)) {
+      throw new TypeError(`column ${name} (${type}): cannot copy a ${m.type} chunk of column ${m.path_in_schema.join(".")}`)
+    }
+    if (BigInt(bytes.length) !== m.total_compressed_size) {
+      throw new TypeError(`column ${name}: chunk is ${m.total_compressed_size} bytes, got ${bytes.length}`)
+    }
+    const from = BigInt(chunkStart(m))
+    const at = BigInt(this.out.offset)
+    this.out.append(bytes)
+    const meta: NonNullable<ColumnChunk["meta_data"]> = {
+      type: m.type,
+      encodings: m.encodings,
+      path_in_schema: m.path_in_schema,
+      codec: m.codec,
+      num_values: m.num_values,
+      total_uncompressed_size: m.total_uncompressed_size,
+      total_compressed_size: m.total_compressed_size,
+      data_page_offset: m.data_page_offset - from + at
+    }
+    if (m.dictionary_page_offset !== undefined && Number(m.dictionary_page_offset) === chunkStart(m)) {
+      meta.dictionary_page_offset = at
+    }
+    if (m.statistics !== undefined) {
+      const stats: Statistics = {}
+      for (const key of statisticsFields) if (m.statistics[key] !== undefined) (stats as Record<string, unknown>)[key] = m.statistics[key]
+      meta.statistics = stats
+    }
+    return { file_offset: at, meta_data: meta }
+  }
+
+  private addRowGroup(groupStart: number, chunks: Array<ColumnChunk>, rows: number): void {
+    let uncompressed = 0n
+    for (const chunk of chunks) uncompressed += chunk.meta_data!.total_uncompressed_size
     this.rowGroups.push({
       columns: chunks,
       total_byte_size: uncompressed,
-      num_rows: BigInt(end - start),
+      num_rows: BigInt(rows),
       file_offset: BigInt(groupStart),
       total_compressed_size: BigInt(this.out.offset - groupStart)
     })
-    this.rows += end - start
+    this.rows += rows
   }
 
   /** Write the footer and rename the file into place; returns its path. */
