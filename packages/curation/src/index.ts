@@ -1,0 +1,6 @@
+/**
+ * @pretrain/curation
+ *
+ * @since 0.1.0
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @pretrain/dedup
+ *
+ * @since 0.1.0
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @pretrain/scaling
+ *
+ * @since 0.1.0
+ */
+export {}

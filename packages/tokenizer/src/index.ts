@@ -1,0 +1,6 @@
+/**
+ * @pretrain/tokenizer
+ *
+ * @since 0.1.0
+ */
+export {}
