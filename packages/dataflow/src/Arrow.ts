@@ -24,17 +24,13 @@
  * @since 0.1.0
  */
 import type { RecordBatch, Table } from "apache-arrow"
-import { Effect, Exit, Stream } from "effect"
 import type { Doc } from "./Doc.ts"
-import { InputReadError, OutputWriteError } from "./Errors.ts"
 import { ArrowPartsWriter, type ArrowWriterOptions } from "./internal/arrow/writer.ts"
-import { type ArrowReadOptions, readArrowFile } from "./internal/arrow/reader.ts"
+import { type ArrowReadOptions, readArrowFile, type RowRejection } from "./internal/arrow/reader.ts"
 import { recordBatchToRecords } from "./internal/arrow/rows.ts"
-import { resolveInputs } from "./internal/inputs.ts"
-import * as Shard from "./Shard.ts"
-import { partMatchers, type Sink } from "./Sink.ts"
+import { filesSource, partsSink } from "./internal/files.ts"
+import type { Sink } from "./Sink.ts"
 import type { Source } from "./Source.ts"
-import { Telemetry } from "./Stats.ts"
 
 export { docsToRecordBatch, recordsToBatch } from "./internal/arrow/build.ts"
 export { type ArrowReadOptions, readArrowFile, readRecordBatches, type RowRejection } from "./internal/arrow/reader.ts"
@@ -81,28 +77,14 @@ export interface SourceOptions extends ArrowReadOptions {}
  *
  * @since 0.1.0 @category constructors
  */
-export const source = (input: string | ReadonlyArray<string>, options: SourceOptions = {}): Source<Doc> => ({
-  name: "arrow",
-  read: (shard) =>
-    Stream.unwrap(Effect.gen(function*() {
-      const files = Shard.pick(yield* resolveInputs(input, extensions), shard)
-      const stats = yield* Effect.service(Telemetry)
-      const onReject = (r: { record: Record<string, unknown>; file: string }) =>
-        stats.reject({ record: r.record, reason: "missing-content", operator: operatorName, file: r.file })
-      return Stream.fromIterable(files).pipe(
-        Stream.flatMap((file) =>
-          Stream.suspend(() =>
-            Stream.fromAsyncIterable(
-              // every batch the reader yields is non-empty
-              readArrowFile(file, options, onReject) as AsyncIterable<readonly [Doc, ...Array<Doc>]>,
-              (cause) => cause instanceof InputReadError ? cause : new InputReadError({ file, cause })
-            )
-          )
-        ),
-        Stream.flattenArray
-      )
-    }))
-})
+export const source = (input: string | ReadonlyArray<string>, options: SourceOptions = {}): Source<Doc> =>
+  filesSource<RowRejection>(
+    "arrow",
+    input,
+    extensions,
+    (file, onReject) => readArrowFile(file, options, onReject),
+    (r) => ({ record: r.record, reason: "missing-content", operator: operatorName, file: r.file })
+  )
 
 /** @since 0.1.0 @category models */
 export interface SinkOptions extends ArrowWriterOptions {}
@@ -114,28 +96,5 @@ export interface SinkOptions extends ArrowWriterOptions {}
  *
  * @since 0.1.0 @category constructors
  */
-export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> => {
-  const matchers = partMatchers("arrow")
-  return {
-    name: "arrow",
-    dir,
-    ownsFile: matchers.ownsFile,
-    ownsTaskFile: matchers.ownsTaskFile,
-    write: <E, R>(docs: Stream.Stream<A, E, R>, shard: Shard.Shard) =>
-      Effect.acquireUseRelease(
-        Effect.sync(() => new ArrowPartsWriter(dir, shard.rank, options)),
-        (writer) =>
-          Stream.runForEachArray(docs, (chunk) =>
-            Effect.try({
-              try: () => writer.write(chunk),
-              catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-            })).pipe(
-              Effect.andThen(Effect.try({
-                try: () => writer.finish(),
-                catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-              }))
-            ),
-        (writer, exit) => Exit.isSuccess(exit) ? Effect.void : Effect.sync(() => writer.abort())
-      )
-  }
-}
+export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> =>
+  partsSink("arrow", dir, "arrow", (rank) => new ArrowPartsWriter(dir, rank, options))

@@ -24,17 +24,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Exit, Stream } from "effect"
 import type { Doc } from "./Doc.ts"
-import { InputReadError, OutputWriteError } from "./Errors.ts"
-import { resolveInputs } from "./internal/inputs.ts"
+import { filesSource, partsSink } from "./internal/files.ts"
 import type { Compression } from "./internal/jsonl/compress.ts"
 import { JsonlPartsWriter, jsonlExtension } from "./internal/jsonl/writer.ts"
-import { type JsonlReadOptions, readJsonlFile } from "./internal/jsonl/reader.ts"
-import * as Shard from "./Shard.ts"
-import { partMatchers, type Sink } from "./Sink.ts"
+import { type JsonlReadOptions, type LineRejection, readJsonlFile } from "./internal/jsonl/reader.ts"
+import type { Sink } from "./Sink.ts"
 import type { Source } from "./Source.ts"
-import { Telemetry } from "./Stats.ts"
 
 export type { Compression } from "./internal/jsonl/compress.ts"
 export { sniffCompression } from "./internal/jsonl/compress.ts"
@@ -73,28 +69,14 @@ export interface SourceOptions extends JsonlReadOptions {}
  *
  * @since 0.1.0 @category constructors
  */
-export const source = (input: string | ReadonlyArray<string>, options: SourceOptions = {}): Source<Doc> => ({
-  name: "jsonl",
-  read: (shard) =>
-    Stream.unwrap(Effect.gen(function*() {
-      const files = Shard.pick(yield* resolveInputs(input, extensions), shard)
-      const stats = yield* Effect.service(Telemetry)
-      const onReject = (r: { raw: string; reason: string; file: string; line: number }) =>
-        stats.reject({ record: { content: r.raw }, reason: r.reason, operator: operatorName, file: r.file, line: r.line })
-      return Stream.fromIterable(files).pipe(
-        Stream.flatMap((file) =>
-          Stream.suspend(() =>
-            Stream.fromAsyncIterable(
-              // every batch the reader yields is non-empty
-              readJsonlFile(file, options, onReject) as AsyncIterable<readonly [Doc, ...Array<Doc>]>,
-              (cause) => cause instanceof InputReadError ? cause : new InputReadError({ file, cause })
-            )
-          )
-        ),
-        Stream.flattenArray
-      )
-    }))
-})
+export const source = (input: string | ReadonlyArray<string>, options: SourceOptions = {}): Source<Doc> =>
+  filesSource<LineRejection>(
+    "jsonl",
+    input,
+    extensions,
+    (file, onReject) => readJsonlFile(file, options, onReject),
+    (r) => ({ record: { content: r.raw }, reason: r.reason, operator: operatorName, file: r.file, line: r.line })
+  )
 
 /** @since 0.1.0 @category models */
 export interface SinkOptions {
@@ -118,29 +100,10 @@ export interface SinkOptions {
 export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> => {
   const compression = options.compression ?? "none"
   const extension = jsonlExtension(compression)
-  const matchers = partMatchers(extension)
-  return {
-    name: "jsonl",
+  return partsSink(
+    "jsonl",
     dir,
-    ownsFile: matchers.ownsFile,
-    ownsTaskFile: matchers.ownsTaskFile,
-    write: <E, R>(docs: Stream.Stream<A, E, R>, shard: Shard.Shard) =>
-      Effect.acquireUseRelease(
-        Effect.sync(() =>
-          new JsonlPartsWriter(dir, shard.rank, { compression, level: options.level, maxFileBytes: options.maxFileBytes })
-        ),
-        (writer) =>
-          Stream.runForEachArray(docs, (chunk) =>
-            Effect.tryPromise({
-              try: () => writer.write(chunk),
-              catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-            })).pipe(
-              Effect.andThen(Effect.tryPromise({
-                try: () => writer.finish(),
-                catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-              }))
-            ),
-        (writer, exit) => Exit.isSuccess(exit) ? Effect.void : Effect.sync(() => writer.abort())
-      )
-  }
+    extension,
+    (rank) => new JsonlPartsWriter(dir, rank, { compression, level: options.level, maxFileBytes: options.maxFileBytes })
+  )
 }

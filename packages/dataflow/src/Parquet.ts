@@ -48,10 +48,11 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Array as Arr, Effect, Exit, Stream } from "effect"
+import { Array as Arr, Effect, Stream } from "effect"
 import type { FileMetaData, SchemaTree } from "hyparquet"
 import type { Doc } from "./Doc.ts"
 import { InputNotFound, OutputWriteError, ParquetReadError } from "./Errors.ts"
+import { partsSink } from "./internal/files.ts"
 import { resolveInputs } from "./internal/inputs.ts"
 import type { Codec } from "./internal/parquet/compression.ts"
 import {
@@ -261,38 +262,23 @@ const matchers = partMatchers("parquet")
  *
  * @since 0.1.0 @category constructors
  */
-export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> => ({
-  name: "parquet",
-  dir,
-  ownsFile: matchers.ownsFile,
-  ownsTaskFile: matchers.ownsTaskFile,
-  write: <E, R>(docs: Stream.Stream<A, E, R>, shard: Shard.Shard) =>
-    Effect.acquireUseRelease(
-      Effect.sync(() => new ParquetPartsWriter(dir, shard.rank, { ...options, codec: options.codec ?? "zstd" })),
-      (writer) =>
-        Stream.runForEachArray(docs, (chunk) =>
-          Effect.try({
-            try: () => writer.write(chunk),
-            catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-          })).pipe(
-            Effect.andThen(Effect.try({
-              try: () => writer.finish(),
-              catch: (cause) => new OutputWriteError({ file: writer.currentFile, cause })
-            }))
-          ),
-      (writer, exit) => Exit.isSuccess(exit) ? Effect.void : Effect.sync(() => writer.abort())
-    ),
-  finalize: (dir: string) =>
-    Effect.try({
-      try: () => {
-        unifyParts(listParts(dir), { ...options, codec: options.codec ?? "zstd" })
-      },
-      catch: (cause) =>
-        cause instanceof UnifyError
-          ? new OutputWriteError({ file: cause.file, cause: cause.cause })
-          : new OutputWriteError({ file: dir, cause })
-    })
-})
+export const sink = <A = Doc>(dir: string, options: SinkOptions = {}): Sink<A> =>
+  partsSink(
+    "parquet",
+    dir,
+    "parquet",
+    (rank) => new ParquetPartsWriter(dir, rank, { ...options, codec: options.codec ?? "zstd" }),
+    (dir: string) =>
+      Effect.try({
+        try: () => {
+          unifyParts(listParts(dir), { ...options, codec: options.codec ?? "zstd" })
+        },
+        catch: (cause) =>
+          cause instanceof UnifyError
+            ? new OutputWriteError({ file: cause.file, cause: cause.cause })
+            : new OutputWriteError({ file: dir, cause })
+      })
+  )
 
 /** The sink's parts in `dir`, sorted by name (none when `dir` does not exist). */
 const listParts = (dir: string): Array<string> => {

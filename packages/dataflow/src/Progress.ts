@@ -151,52 +151,73 @@ const startLine = (info: StageStart): string =>
   }, running ${info.tasks - info.skipped} ${info.workers === 0 ? "in-process" : `on ${info.workers} worker thread(s)`} → ${info.dir}`
 
 /**
+ * What {@link lines} and {@link bar} share: the stage being run (`state`), the reporter's timer, and
+ * the handlers that start a stage (then calling `tick` every `intervalMs`) and report a failed task or
+ * the end of the stage through `emit`.
+ */
+const stageTracker = (emit: (line: string) => void) => {
+  let timer: ReturnType<typeof setInterval> | undefined
+  const stop = () => {
+    if (timer !== undefined) clearInterval(timer)
+    timer = undefined
+  }
+  const tracker = {
+    state: undefined as StageState | undefined,
+    stop,
+    start: (info: StageStart, tick: () => void, intervalMs: number) => {
+      stop()
+      tracker.state = new StageState(info)
+      emit(startLine(info))
+      timer = setInterval(tick, intervalMs)
+      timer.unref()
+    },
+    taskProgress: (p: TaskCounters) => tracker.state?.progress(p),
+    taskFailed: (task: number, message: string) => {
+      tracker.state?.fail(task)
+      emit(`stage ${tracker.state?.info.stage ?? "?"}: task ${task} FAILED: ${message}`)
+    },
+    stageFinished: (stats: StageStatsJson) => {
+      const elapsed = tracker.state === undefined ? undefined : performance.now() - tracker.state.started
+      stop()
+      tracker.state = undefined
+      emit(summary(stats, elapsed))
+    },
+    stageFailed: (stage: string, message: string) => {
+      stop()
+      tracker.state = undefined
+      emit(`stage ${stage} failed: ${message}`)
+    }
+  }
+  return tracker
+}
+
+/**
  * Plain log lines: stage start, every finished or failed task, a status line every `intervalMs`
  * (default 10 s) and a summary per stage.
  *
  * @since 0.1.0 @category constructors
  */
 export const lines = (log: (line: string) => void, options: { readonly intervalMs?: number } = {}): Reporter => {
-  let state: StageState | undefined
-  let timer: ReturnType<typeof setInterval> | undefined
-  const stop = () => {
-    if (timer !== undefined) clearInterval(timer)
-    timer = undefined
-  }
+  const stage = stageTracker(log)
   return {
-    stageStarted: (info) => {
-      stop()
-      state = new StageState(info)
-      log(startLine(info))
-      timer = setInterval(() => {
+    stageStarted: (info) =>
+      stage.start(info, () => {
+        const state = stage.state
         if (state !== undefined) log(`stage ${state.info.stage}: ${state.status()}`)
-      }, options.intervalMs ?? 10_000)
-      timer.unref()
-    },
-    taskProgress: (p) => state?.progress(p),
+      }, options.intervalMs ?? 10_000),
+    taskProgress: stage.taskProgress,
     taskDone: (stats) => {
+      const state = stage.state
       if (state === undefined) return
       state.finish(stats.task, stats.docsIn, stats.bytesIn)
       log(`stage ${stats.stage}: task ${stats.task} done, ${formatCount(stats.docsIn)} docs in → ${formatCount(stats.docsOut)} out, ${
         formatBytes(stats.bytesIn)
       } [${state.done}/${state.info.tasks}]`)
     },
-    taskFailed: (task, message) => {
-      state?.fail(task)
-      log(`stage ${state?.info.stage ?? "?"}: task ${task} FAILED: ${message}`)
-    },
-    stageFinished: (stats) => {
-      const elapsed = state === undefined ? undefined : performance.now() - state.started
-      stop()
-      state = undefined
-      log(summary(stats, elapsed))
-    },
-    stageFailed: (stage, message) => {
-      stop()
-      state = undefined
-      log(`stage ${stage} failed: ${message}`)
-    },
-    close: stop
+    taskFailed: stage.taskFailed,
+    stageFinished: stage.stageFinished,
+    stageFailed: stage.stageFailed,
+    close: stage.stop
   }
 }
 
@@ -207,8 +228,6 @@ export const lines = (log: (line: string) => void, options: { readonly intervalM
  * @since 0.1.0 @category constructors
  */
 export const bar = (stream: NodeJS.WriteStream = process.stderr, options: { readonly intervalMs?: number } = {}): Reporter => {
-  let state: StageState | undefined
-  let timer: ReturnType<typeof setInterval> | undefined
   let drawn = false
   const spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
   let frame = 0
@@ -222,6 +241,7 @@ export const bar = (stream: NodeJS.WriteStream = process.stderr, options: { read
     draw()
   }
   const draw = () => {
+    const state = stage.state
     if (state === undefined) return
     const columns = stream.columns || 100
     const head = `${spinner[frame++ % spinner.length]} ${state.info.stage} (${state.info.index}/${state.info.count}) `
@@ -232,37 +252,16 @@ export const bar = (stream: NodeJS.WriteStream = process.stderr, options: { read
     stream.write(`\r\x1b[2K${line.length >= columns ? line.slice(0, columns - 1) : line}`)
     drawn = true
   }
-  const stop = () => {
-    if (timer !== undefined) clearInterval(timer)
-    timer = undefined
-  }
+  const stage = stageTracker(print)
   return {
-    stageStarted: (info) => {
-      stop()
-      state = new StageState(info)
-      print(startLine(info))
-      timer = setInterval(draw, options.intervalMs ?? 200)
-      timer.unref()
-    },
-    taskProgress: (p) => state?.progress(p),
-    taskDone: (stats) => state?.finish(stats.task, stats.docsIn, stats.bytesIn),
-    taskFailed: (task, message) => {
-      state?.fail(task)
-      print(`stage ${state?.info.stage ?? "?"}: task ${task} FAILED: ${message}`)
-    },
-    stageFinished: (stats) => {
-      const elapsed = state === undefined ? undefined : performance.now() - state.started
-      stop()
-      state = undefined
-      print(summary(stats, elapsed))
-    },
-    stageFailed: (stage, message) => {
-      stop()
-      state = undefined
-      print(`stage ${stage} failed: ${message}`)
-    },
+    stageStarted: (info) => stage.start(info, draw, options.intervalMs ?? 200),
+    taskProgress: stage.taskProgress,
+    taskDone: (stats) => stage.state?.finish(stats.task, stats.docsIn, stats.bytesIn),
+    taskFailed: stage.taskFailed,
+    stageFinished: stage.stageFinished,
+    stageFailed: stage.stageFailed,
     close: () => {
-      stop()
+      stage.stop()
       clear()
     }
   }

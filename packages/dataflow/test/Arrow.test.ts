@@ -12,26 +12,14 @@ import {
   vectorFromArray
 } from "apache-arrow"
 import { Effect, Stream } from "effect"
-import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Arrow, InputReadError, Shard, Stats } from "../src/index.ts"
 import type { Doc } from "../src/index.ts"
+import { short } from "./support/short.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-/** Long strings shortened (length and hash) so that a failing comparison prints a readable diff. */
-const short = (value: unknown): unknown => {
-  if (typeof value === "string" && value.length > 200) {
-    return `<${value.length} chars, sha1 ${createHash("sha1").update(value).digest("hex").slice(0, 12)}>`
-  }
-  if (Array.isArray(value)) return value.map(short)
-  if (value !== null && typeof value === "object" && !(value instanceof Date) && !ArrayBuffer.isView(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, short(v)]))
-  }
-  return value
-}
-
-const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `arrow-${name}-`))
+const tmp = tmpDirs("arrow")
 
 const bigString = "λ🙂x".repeat(1_000_000)
 

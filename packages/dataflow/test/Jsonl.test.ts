@@ -1,27 +1,15 @@
-import { DuckDBInstance } from "@duckdb/node-api"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Stream } from "effect"
-import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
 import { InputReadError, Jsonl, Shard, Stats } from "../src/index.ts"
 import type { Doc } from "../src/index.ts"
+import { withDuckDB } from "./support/duckdb.ts"
+import { short } from "./support/short.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-/** Long strings shortened (length and hash) so that a failing comparison prints a readable diff. */
-const short = (value: unknown): unknown => {
-  if (typeof value === "string" && value.length > 200) {
-    return `<${value.length} chars, sha1 ${createHash("sha1").update(value).digest("hex").slice(0, 12)}>`
-  }
-  if (Array.isArray(value)) return value.map(short)
-  if (value !== null && typeof value === "object" && !(value instanceof Date) && !ArrayBuffer.isView(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, short(v)]))
-  }
-  return value
-}
-
-const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `jsonl-${name}-`))
+const tmp = tmpDirs("jsonl")
 
 const bigString = "λ🙂x".repeat(1_000_000) // 4 M UTF-16 units, 7 MB of UTF-8
 
@@ -223,19 +211,18 @@ describe("Jsonl", () => {
       ]
       yield* Jsonl.sink(dir, { compression: "gzip" }).write(Stream.fromIterable(docs), Shard.whole)
       yield* Jsonl.sink(dir, { compression: "zstd" }).write(Stream.fromIterable(docs), { rank: 1, world: 2 })
-      const rows = yield* Effect.promise(async () => {
-        const db = await DuckDBInstance.create(":memory:")
-        const conn = await db.connect()
-        const out = []
-        for (const file of fs.readdirSync(dir).sort()) {
-          const reader = await conn.runAndReadAll(
-            `SELECT content, repo_name, stars, licenses, big::VARCHAR AS big FROM read_json('${path.join(dir, file)}', format = 'newline_delimited', columns = {content: 'VARCHAR', repo_name: 'VARCHAR', stars: 'BIGINT', licenses: 'VARCHAR[]', big: 'HUGEINT'})`
-          )
-          out.push(reader.getRowObjectsJS())
-        }
-        conn.closeSync()
-        return out
-      })
+      const rows = yield* Effect.promise(() =>
+        withDuckDB(async (conn) => {
+          const out = []
+          for (const file of fs.readdirSync(dir).sort()) {
+            const reader = await conn.runAndReadAll(
+              `SELECT content, repo_name, stars, licenses, big::VARCHAR AS big FROM read_json('${path.join(dir, file)}', format = 'newline_delimited', columns = {content: 'VARCHAR', repo_name: 'VARCHAR', stars: 'BIGINT', licenses: 'VARCHAR[]', big: 'HUGEINT'})`
+            )
+            out.push(reader.getRowObjectsJS())
+          }
+          return out
+        })
+      )
       const want = docs.map((d) => ({ ...d, stars: d.stars === null ? null : BigInt(d.stars), big: d.big === null ? null : d.big.toString() }))
       assert.strictEqual(rows.length, 2)
       for (const r of rows) assert.deepStrictEqual(short(r), short(want))

@@ -1,34 +1,13 @@
-import { DuckDBInstance } from "@duckdb/node-api"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { OutputWriteError, Parquet } from "../src/index.ts"
 import type { Doc } from "../src/index.ts"
+import { duck } from "./support/duckdb.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-const dirs: Array<string> = []
-const tmp = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pq-${name}-`))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
-})
-
-/** Run a query in a fresh in-memory DuckDB and return its rows as JS values. */
-const duck = (sql: string) =>
-  Effect.promise(async () => {
-    const db = await DuckDBInstance.create(":memory:")
-    const con = await db.connect()
-    try {
-      return (await con.runAndReadAll(sql)).getRowObjectsJS()
-    } finally {
-      con.closeSync()
-      db.closeSync()
-    }
-  })
+const tmp = tmpDirs("pq")
 
 const whole = { rank: 0, world: 1 }
 

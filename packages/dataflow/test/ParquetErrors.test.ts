@@ -1,19 +1,11 @@
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Parquet, ParquetReadError } from "../src/index.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-const dirs: Array<string> = []
-const tmp = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pq-${name}-`))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
-})
+const tmp = tmpDirs("pq")
 
 /** A valid file of 4 row groups of 50 docs with ~2 KB of distinct content each. */
 const validFile = (codec: Parquet.Codec = "zstd") => {

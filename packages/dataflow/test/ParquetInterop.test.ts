@@ -1,37 +1,15 @@
-import { DuckDBInstance } from "@duckdb/node-api"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { parquetHeader } from "hyparquet/src/column.js"
 import { parquetWriteBuffer } from "hyparquet-writer"
 import * as zlib from "node:zlib"
 import { Parquet } from "../src/index.ts"
+import { duck } from "./support/duckdb.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-const dirs: Array<string> = []
-const tmp = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pq-${name}-`))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
-})
-
-/** Run statements in a fresh in-memory DuckDB; returns the rows of the last one as JS values. */
-const duck = (...sql: Array<string>) =>
-  Effect.promise(async () => {
-    const db = await DuckDBInstance.create(":memory:")
-    const con = await db.connect()
-    try {
-      for (const s of sql.slice(0, -1)) await con.run(s)
-      return (await con.runAndReadAll(sql[sql.length - 1]!)).getRowObjectsJS()
-    } finally {
-      con.closeSync()
-      db.closeSync()
-    }
-  })
+const tmp = tmpDirs("pq")
 
 const readAll = (input: string | ReadonlyArray<string>, options: Parquet.SourceOptions = {}) =>
   Stream.runCollect(Parquet.source<Record<string, unknown>>(input, options).read({ rank: 0, world: 1 }))

@@ -1,19 +1,10 @@
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Parquet } from "../src/index.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-const dirs: Array<string> = []
-const tmp = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pq-${name}-`))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
-})
+const tmp = tmpDirs("pq")
 
 /** `files` files of `groups` row groups of `rows` rows each; ids run 0.. over all files in order. */
 const dataset = (files: number, groups: number, rows: number) => {

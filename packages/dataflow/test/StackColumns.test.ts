@@ -1,33 +1,12 @@
-import { DuckDBInstance } from "@duckdb/node-api"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { pipe } from "effect/Function"
-import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Parquet, StackColumns } from "../src/index.ts"
+import { duckRun as duck } from "./support/duckdb.ts"
+import { tmpDirs } from "./support/tmp.ts"
 
-const dirs: Array<string> = []
-const tmp = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pq-${name}-`))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
-})
-
-const duck = (...sql: Array<string>) =>
-  Effect.promise(async () => {
-    const db = await DuckDBInstance.create(":memory:")
-    const con = await db.connect()
-    try {
-      for (const s of sql) await con.run(s)
-    } finally {
-      con.closeSync()
-      db.closeSync()
-    }
-  })
+const tmp = tmpDirs("pq")
 
 const readAll = (input: string, options: Parquet.SourceOptions = {}) =>
   Stream.runCollect(Parquet.source<Record<string, unknown>>(input, options).read({ rank: 0, world: 1 }))

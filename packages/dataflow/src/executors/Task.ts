@@ -11,24 +11,18 @@ import { describe, InputNotFound } from "../Errors.ts"
 import { AtomicFile } from "../internal/atomic.ts"
 import { encodeJson } from "../internal/jsonl/encode.ts"
 import type { Stage } from "../Pipeline.ts"
+import type { TaskCounters } from "../Progress.ts"
 import type { Shard } from "../Shard.ts"
 import { type Rejection, TaskStats, type TaskStatsJson, Telemetry } from "../Stats.ts"
 import { writeMarker } from "./Markers.ts"
 import { cleanTask, rejectsPath } from "./OutputDir.ts"
 
 /**
- * Counters of a running task, reported to the executor while it runs.
+ * Counters of a running task, reported to the executor while it runs (what a progress reporter shows).
  *
  * @since 0.1.0 @category models
  */
-export interface TaskProgress {
-  readonly stage: string
-  readonly task: number
-  readonly docsIn: number
-  readonly bytesIn: number
-  readonly docsOut: number
-  readonly bytesOut: number
-}
+export type TaskProgress = TaskCounters
 
 /**
  * Why one task failed. `inputNotFound` is set when the source could not find its input, so the

@@ -247,6 +247,36 @@ const toDouble = (name: string, type: ColumnType, v: unknown): number => {
   return mismatch(name, type, v)
 }
 
+/**
+ * Fill a flat leaf from column `name` of `rows[start, start + leaf.levels)`: a page starts before the
+ * row at which `pageSize` bytes of values have gathered. `put` takes each non-null value and returns
+ * its bytes, or -1 to leave it null (its definition level stays 0).
+ */
+const fillFlat = (
+  leaf: Leaf,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  start: number,
+  name: string,
+  pageSize: number,
+  put: (v: unknown) => number
+): void => {
+  const n = leaf.levels
+  const defs = leaf.defs
+  let acc = 0
+  for (let i = 0; i < n; i++) {
+    if (acc >= pageSize) {
+      leaf.breaks.push(i)
+      acc = 0
+    }
+    const v = rows[start + i]![name]
+    if (v === null || v === undefined) continue
+    const bytes = put(v)
+    if (bytes < 0) continue
+    defs[i] = 1
+    acc += bytes
+  }
+}
+
 /** Flatten a scalar column. */
 const flatLeaf = (
   rows: ReadonlyArray<Record<string, unknown>>,
@@ -258,44 +288,28 @@ const flatLeaf = (
 ): Leaf => {
   const n = end - start
   const leaf = newLeaf(n, 1, false)
-  const defs = leaf.defs
   let count = 0
-  let acc = 0
   switch (type) {
     case "string":
     case "json": {
       const strs: Array<string> = []
       const json = type === "json"
-      for (let i = 0; i < n; i++) {
-        if (acc >= pageSize) {
-          leaf.breaks.push(i)
-          acc = 0
-        }
-        const v = rows[start + i]![name]
-        if (v === null || v === undefined) continue
+      fillFlat(leaf, rows, start, name, pageSize, (v) => {
         const s = json ? toJsonText(v) : typeof v === "string" ? v : mismatch(name, type, v)
-        defs[i] = 1
         strs.push(s)
-        acc += s.length + 4
-      }
+        return s.length + 4
+      })
       count = strs.length
       leaf.strs = strs
       break
     }
     case "binary": {
       const bins: Array<Uint8Array> = []
-      for (let i = 0; i < n; i++) {
-        if (acc >= pageSize) {
-          leaf.breaks.push(i)
-          acc = 0
-        }
-        const v = rows[start + i]![name]
-        if (v === null || v === undefined) continue
+      fillFlat(leaf, rows, start, name, pageSize, (v) => {
         if (!(v instanceof Uint8Array)) mismatch(name, type, v)
-        defs[i] = 1
         bins.push(v as Uint8Array)
-        acc += (v as Uint8Array).length + 4
-      }
+        return (v as Uint8Array).length + 4
+      })
       count = bins.length
       leaf.bins = bins
       break
@@ -304,52 +318,37 @@ const flatLeaf = (
     case "timestamp": {
       const out = new BigInt64Array(n)
       const ts = type === "timestamp"
-      for (let i = 0; i < n; i++) {
-        if (acc >= pageSize) {
-          leaf.breaks.push(i)
-          acc = 0
-        }
-        const v = rows[start + i]![name]
-        if (v === null || v === undefined) continue
+      fillFlat(leaf, rows, start, name, pageSize, (v) => {
         if (ts) {
           if (!(v instanceof Date)) mismatch(name, type, v)
           const t = (v as Date).getTime()
-          if (Number.isNaN(t)) continue
+          if (Number.isNaN(t)) return -1
           out[count++] = BigInt(t)
         } else {
           out[count++] = toInt64(name, type, v)
         }
-        defs[i] = 1
-        acc += 8
-      }
+        return 8
+      })
       leaf.i64 = out
       break
     }
     case "double": {
       const out = new Float64Array(n)
-      for (let i = 0; i < n; i++) {
-        if (acc >= pageSize) {
-          leaf.breaks.push(i)
-          acc = 0
-        }
-        const v = rows[start + i]![name]
-        if (v === null || v === undefined) continue
+      fillFlat(leaf, rows, start, name, pageSize, (v) => {
         out[count++] = toDouble(name, type, v)
-        defs[i] = 1
-        acc += 8
-      }
+        return 8
+      })
       leaf.f64 = out
       break
     }
     case "boolean": {
       const out = new Uint8Array(n)
-      for (let i = 0; i < n; i++) {
-        const v = rows[start + i]![name]
-        if (v === null || v === undefined) continue
+      // booleans are never split into pages by size
+      fillFlat(leaf, rows, start, name, Infinity, (v) => {
         if (typeof v !== "boolean") mismatch(name, type, v)
         out[count++] = v ? 1 : 0
-        defs[i] = 1
-      }
+        return 0
+      })
       leaf.bools = out
       break
     }
@@ -466,6 +465,18 @@ const stringStats = (values: ReadonlyArray<string>, n: number): [string, string]
   return [min, max]
 }
 
+/** Smallest and largest of `a[0, n)` (n > 0). */
+const minMax = <T extends number | bigint>(a: ArrayLike<T>, n: number): [T, T] => {
+  let min = a[0]!
+  let max = min
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!
+    if (v < min) min = v
+    else if (v > max) max = v
+  }
+  return [min, max]
+}
+
 const statistics = (leaf: Leaf, type: ColumnType, dictionary: ReadonlyArray<string> | undefined): Statistics => {
   const stats: Statistics = { null_count: BigInt(leaf.nulls) }
   const n = leaf.count
@@ -475,27 +486,9 @@ const statistics = (leaf: Leaf, type: ColumnType, dictionary: ReadonlyArray<stri
     const mm = dictionary ? stringStats(dictionary, dictionary.length) : stringStats(leaf.strs!, n)
     if (mm) [stats.min_value, stats.max_value] = mm
   } else if (element === "int64" || element === "timestamp") {
-    const a = leaf.i64!
-    let min = a[0]!
-    let max = min
-    for (let i = 1; i < n; i++) {
-      const v = a[i]!
-      if (v < min) min = v
-      else if (v > max) max = v
-    }
-    stats.min_value = min
-    stats.max_value = max
+    [stats.min_value, stats.max_value] = minMax(leaf.i64!, n)
   } else if (element === "int32") {
-    const a = leaf.i32!
-    let min = a[0]!
-    let max = min
-    for (let i = 1; i < n; i++) {
-      const v = a[i]!
-      if (v < min) min = v
-      else if (v > max) max = v
-    }
-    stats.min_value = min
-    stats.max_value = max
+    [stats.min_value, stats.max_value] = minMax(leaf.i32!, n)
   } else if (element === "double") {
     const a = leaf.f64!
     let min = Infinity
@@ -616,6 +609,29 @@ const headerBytes = (header: PageHeader): Uint8Array => {
   return w.getBytes()
 }
 
+/**
+ * Compress a page's bytes and append its header and compressed bytes to `out`; returns the page's
+ * compressed and uncompressed sizes, header included.
+ */
+const appendPage = (
+  out: Output,
+  ctx: EncodeContext,
+  raw: Uint8Array,
+  type: PageHeader["type"],
+  header: Pick<PageHeader, "dictionary_page_header"> | Pick<PageHeader, "data_page_header">
+): [compressed: number, uncompressed: number] => {
+  const packed = ctx.compress(raw)
+  const bytes = headerBytes({
+    type,
+    uncompressed_page_size: raw.length,
+    compressed_page_size: packed.length,
+    ...header
+  })
+  out.append(bytes)
+  out.append(packed)
+  return [bytes.length + packed.length, bytes.length + raw.length]
+}
+
 const physicalType = (type: ColumnType) => {
   const element = listElement(type) ?? type
   switch (element) {
@@ -661,18 +677,11 @@ export const writeColumnChunk = (
     dictionaryOffset = BigInt(out.offset)
     s.len = 0
     writeStrings(s, dictionary.values, 0, dictionary.values.length)
-    const raw = s.buf.subarray(0, s.len)
-    const packed = ctx.compress(raw)
-    const header = headerBytes({
-      type: "DICTIONARY_PAGE",
-      uncompressed_page_size: raw.length,
-      compressed_page_size: packed.length,
+    const [compressed, uncompressed] = appendPage(out, ctx, s.buf.subarray(0, s.len), "DICTIONARY_PAGE", {
       dictionary_page_header: { num_values: dictionary.values.length, encoding: "PLAIN" }
     })
-    out.append(header)
-    out.append(packed)
-    compressedTotal += header.length + packed.length
-    uncompressedTotal += header.length + raw.length
+    compressedTotal += compressed
+    uncompressedTotal += uncompressed
   }
   const dataOffset = BigInt(out.offset)
   const defWidth = bitWidthOf(leaf.maxDef)
@@ -700,12 +709,7 @@ export const writeColumnChunk = (
     else if (leaf.f64) writeTyped(s, leaf.f64, valueAt, valueEnd)
     else if (leaf.bools) writeBooleans(s, leaf.bools, valueAt, valueEnd)
     valueAt = valueEnd
-    const raw = s.buf.subarray(0, s.len)
-    const packed = ctx.compress(raw)
-    const header = headerBytes({
-      type: "DATA_PAGE",
-      uncompressed_page_size: raw.length,
-      compressed_page_size: packed.length,
+    const [compressed, uncompressed] = appendPage(out, ctx, s.buf.subarray(0, s.len), "DATA_PAGE", {
       data_page_header: {
         num_values: l1 - l0,
         encoding,
@@ -713,10 +717,8 @@ export const writeColumnChunk = (
         repetition_level_encoding: "RLE"
       }
     })
-    out.append(header)
-    out.append(packed)
-    compressedTotal += header.length + packed.length
-    uncompressedTotal += header.length + raw.length
+    compressedTotal += compressed
+    uncompressedTotal += uncompressed
   }
   const element = listElement(type) ?? type
   const withStats = element !== "json" && element !== "binary"
