@@ -161,3 +161,15 @@ export default Pipeline.make("t", [
     expect(again.stdout).not.toContain("stage a")
   })
 })
+
+describe("pretrain scaling (from @pretrain/scaling)", () => {
+  it("predicts Chinchilla's loss and plans a budget, as JSON", () => {
+    const loss = pretrain(["scaling", "loss", "--params", "70e9", "--tokens", "1.4e12", "--preset", "chinchilla", "--json"])
+    expect(loss.code, loss.stderr).toBe(0)
+    // E + A/N^alpha + B/D^beta with the printed constants (1.69, 406.4, 410.7, 0.34, 0.28)
+    expect(JSON.parse(loss.stdout).loss).toBeCloseTo(1.69 + 406.4 / 70e9 ** 0.34 + 410.7 / 1.4e12 ** 0.28, 10)
+    const plan = JSON.parse(pretrain(["scaling", "plan", "--flops", "1e21", "--json"]).stdout)
+    expect(plan.flops).toBeCloseTo(1e21, -15)
+    expect(plan.params * plan.tokens * 6).toBeCloseTo(1e21, -17)
+  })
+})
