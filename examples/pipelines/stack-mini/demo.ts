@@ -5,7 +5,8 @@
  */
 import * as path from "node:path"
 import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
-import type { StackMiniParams } from "./pipeline.ts"
+import { Demo as Dedup } from "@pretrain/dedup"
+import { outDir, type StackMiniParams } from "./pipeline.ts"
 
 const args = process.argv.slice(2)
 const flag = (name: string) => {
@@ -34,4 +35,5 @@ for (const stage of result.stages) {
 const ingest = result.stages.find((s) => s.stage === "ingest")!
 const summary = await import("effect").then(({ Effect }) => Effect.runPromise(CorpusSummary.summarize(ingest.dir)))
 console.log(`\n${CorpusSummary.format(summary)}\n`)
+console.log(`${Dedup.summary(outDir(params))}\n`)
 console.log(`output: ${ingest.dir} (stats: ${path.join(ingest.dir, "stats.json")})`)

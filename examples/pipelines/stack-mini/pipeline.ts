@@ -7,6 +7,7 @@
  */
 import * as path from "node:path"
 import { NodeModules, Parquet, Pipeline } from "@pretrain/dataflow"
+import { Demo as Dedup } from "@pretrain/dedup"
 
 const workspace = path.resolve(import.meta.dirname, "../../..")
 
@@ -18,15 +19,21 @@ export interface StackMiniParams {
   readonly tasks?: number
 }
 
+/** Where the stages write. */
+export const outDir = (params: StackMiniParams = {}) => params.out ?? path.join(workspace, "examples/out/stack-mini")
+
 export const stackMini = (params: StackMiniParams = {}) => {
-  const out = params.out ?? path.join(workspace, "examples/out/stack-mini")
+  const out = outDir(params)
+  const ingest = path.join(out, "ingest")
   return Pipeline.make("stack-mini", [
     Pipeline.stage({
       name: "ingest",
       tasks: params.tasks ?? 8,
       source: NodeModules.source(params.nodeModules ?? path.join(workspace, "node_modules")),
-      sink: Parquet.sink(path.join(out, "ingest"))
-    })
+      sink: Parquet.sink(ingest)
+    }),
+    // exact, then near-duplicate removal (MinHash-LSH, 5-grams, 256 permutations, Jaccard 0.7)
+    ...Dedup.stages({ input: ingest, out })
   ])
 }
 
