@@ -6,6 +6,9 @@
 import * as path from "node:path"
 import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
 import { Demo as Dedup } from "@pretrain/dedup"
+import { Demo as Scaling } from "@pretrain/scaling"
+import { Demo as Tokenizer } from "@pretrain/tokenizer"
+import { Effect } from "effect"
 import { outDir, type StackMiniParams } from "./pipeline.ts"
 
 const args = process.argv.slice(2)
@@ -33,7 +36,17 @@ for (const stage of result.stages) {
   if (stage.skipped.length > 0) console.log(`  (${stage.skipped.length} task(s) already complete, skipped; --force to redo)`)
 }
 const ingest = result.stages.find((s) => s.stage === "ingest")!
-const summary = await import("effect").then(({ Effect }) => Effect.runPromise(CorpusSummary.summarize(ingest.dir)))
+const summary = await Effect.runPromise(CorpusSummary.summarize(ingest.dir))
 console.log(`\n${CorpusSummary.format(summary)}\n`)
 console.log(`${Dedup.summary(outDir(params))}\n`)
-console.log(`output: ${ingest.dir} (stats: ${path.join(ingest.dir, "stats.json")})`)
+
+// a code tokenizer trained on the deduplicated corpus, measured on held-out files
+const corpus = result.stages.at(-1)!
+const tokenizer = await Effect.runPromise(Tokenizer.trainTokenizer({ input: corpus.dir, outDir: path.join(outDir(params), "tokenizer") }))
+console.log(`${Tokenizer.summarize(tokenizer)}\n`)
+
+// what a model trained on this corpus should look like
+const uniqueTokens = Math.round(corpus.stats.bytesOut / tokenizer.heldOut.bytesPerToken)
+console.log(`corpus: ${corpus.stats.docsOut} documents, ${(corpus.stats.bytesOut / 1e6).toFixed(1)} MB, about ${uniqueTokens.toLocaleString("en")} tokens`)
+console.log(`${Scaling.scalingSummary(uniqueTokens)}\n`)
+console.log(`outputs: ${outDir(params)} (each stage's stats.json next to its parts; done in ${((performance.now() - started) / 1000).toFixed(1)} s)`)

@@ -1,0 +1,91 @@
+/**
+ * A Doc stream operator that adds token ids: each Doc gets a field (default `input_ids`) holding
+ * the ids of its `content`, optionally followed by an end-of-text token. With `workers > 0` batches
+ * of Docs are encoded on worker threads (several batches in flight, output order kept); with
+ * `workers: 0` they are encoded in the stream's own thread. Ids are the same either way.
+ *
+ * ```ts
+ * docs.pipe(Tokenize.tokenize(tokenizer, { workers: 4, eos: "<|endoftext|>" }))
+ * Tokenize.tokenize(docs, tokenizer)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { dual } from "effect/Function"
+import { type Doc, Operator } from "@pretrain/dataflow"
+import type { EncodeReply, EncodeRequest } from "./internal/encodeWorker.ts"
+import { WorkerPool, workerUrl } from "./internal/WorkerPool.ts"
+import type { Tokenizer } from "./Tokenizer.ts"
+
+/** @since 0.1.0 @category models */
+export interface TokenizeOptions<F extends string = "input_ids"> {
+  /** Field that receives the ids (default `input_ids`). */
+  readonly field?: F | undefined
+  /** Worker threads (default 0: encode in this thread). */
+  readonly workers?: number | undefined
+  /** Docs per batch sent to a worker (default 64). */
+  readonly batchSize?: number | undefined
+  /** Append this token's id after each document (e.g. `<|endoftext|>`). */
+  readonly eos?: string | undefined
+  /** `array` (default): a `number[]` (what the Parquet and JSONL sinks write); `typed`: a `Uint32Array`. */
+  readonly as?: "array" | "typed" | undefined
+}
+
+/** A Doc with its ids (a `Uint32Array` when `as: "typed"`). @since 0.1.0 @category models */
+export type Tokenized<A, F extends string = "input_ids"> = A & { readonly [K in F]: Array<number> | Uint32Array }
+
+const eosId = (tokenizer: Tokenizer, eos: string | undefined): number | undefined => {
+  if (eos === undefined) return undefined
+  const id = tokenizer.tokenToId(eos)
+  if (id === undefined) throw new RangeError(`tokenize: ${eos} is not a token of this tokenizer`)
+  return id
+}
+
+const withIds = <A extends Doc>(doc: A, field: string, ids: Uint32Array, eos: number | undefined, typed: boolean): any => {
+  if (typed) {
+    const out = new Uint32Array(ids.length + (eos === undefined ? 0 : 1))
+    out.set(ids)
+    if (eos !== undefined) out[ids.length] = eos
+    return { ...doc, [field]: out }
+  }
+  const arr = Array.from(ids)
+  if (eos !== undefined) arr.push(eos)
+  return { ...doc, [field]: arr }
+}
+
+/**
+ * Add token ids to every Doc.
+ *
+ * @since 0.1.0 @category operators
+ */
+export const tokenize: {
+  <F extends string = "input_ids">(tokenizer: Tokenizer, options?: TokenizeOptions<F>): <A extends Doc, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<Tokenized<A, F>, E, R>
+  <A extends Doc, E, R, F extends string = "input_ids">(self: Stream.Stream<A, E, R>, tokenizer: Tokenizer, options?: TokenizeOptions<F>): Stream.Stream<Tokenized<A, F>, E, R>
+} = dual(
+  (args) => Stream.isStream(args[0]),
+  <A extends Doc, E, R, F extends string>(self: Stream.Stream<A, E, R>, tokenizer: Tokenizer, options: TokenizeOptions<F> = {}): Stream.Stream<Tokenized<A, F>, E, R> => {
+    const field = options.field ?? "input_ids"
+    const eos = eosId(tokenizer, options.eos)
+    const workers = options.workers ?? 0
+    const typed = options.as === "typed"
+    if (workers <= 0) return Operator.map(self, "tokenize", (doc: A) => withIds(doc, field, tokenizer.encode(doc.content), eos, typed))
+    const snapshot = tokenizer.snapshot()
+    return Stream.unwrap(Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => new WorkerPool<EncodeRequest, EncodeReply>(workerUrl("encodeWorker"), workers, snapshot)),
+        (pool) => Effect.promise(() => pool.close())
+      ),
+      (pool) => {
+        let next = 0
+        return self.pipe(
+          Operator.batch(options.batchSize ?? 64),
+          Stream.mapEffect((batch) =>
+            Effect.map(Effect.promise(() => pool.submit({ id: next++, texts: batch.map((d) => d.content) })), (reply) =>
+              batch.map((doc, i) => withIds(doc, field, reply.ids.subarray(reply.offsets[i]!, reply.offsets[i + 1]!), eos, typed))), { concurrency: workers * 2 }),
+          Operator.unbatch
+        ) as Stream.Stream<Tokenized<A, F>, E, R>
+      }
+    ))
+  }
+)
