@@ -1,0 +1,6 @@
+/**
+ * @pretrain/packing
+ *
+ * @since 0.1.0
+ */
+export {}
