@@ -1,0 +1,74 @@
+/**
+ * Rotary position embeddings over `[rows = B*H, T, D]`: each pair `(x_i, x_{i+D/2})` at position
+ * `t + offset` is rotated by `(t + offset) * base^(-2i/D)` (the GPT-NeoX / Llama "rotate half"
+ * layout). The backward rotates the gradient by the opposite angle and accumulates.
+ *
+ * @since 0.1.0
+ */
+import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
+import { ShapeError } from "./Errors.ts"
+import { distinct, expect } from "./internal/check.ts"
+import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import type { Tensor } from "./Tensor.ts"
+
+const ROPE: Kernel = {
+  name: "rope",
+  code: `
+struct P { n: u32, T: u32, D: u32, offset: u32, log2base: f32, sign: f32, accumulate: u32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> inp: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(256)
+fn main(${BUILTINS}) {
+  ${FLAT_INDEX}
+  if (i >= p.n) { return; }
+  let half = p.D / 2u;
+  let pair = i % half;
+  let rowT = i / half;
+  let t = rowT % p.T;
+  let o = rowT * p.D + pair;
+  let angle = f32(t + p.offset) * exp2(-2.0 * f32(pair) / f32(p.D) * p.log2base);
+  let c = cos(angle);
+  let s = p.sign * sin(angle);
+  let x0 = inp[o];
+  let x1 = inp[o + half];
+  var y0 = x0 * c - x1 * s;
+  var y1 = x0 * s + x1 * c;
+  if (p.accumulate != 0u) { y0 += out[o]; y1 += out[o + half]; }
+  out[o] = y0;
+  out[o + half] = y1;
+}
+`
+}
+
+/** @since 0.1.0 @category models */
+export interface Options {
+  /** Frequency base; default 10000. */
+  readonly base?: number | undefined
+  /** Position of the first row (for a KV cache); default 0. */
+  readonly offset?: number | undefined
+}
+
+const encode = (batch: CommandBatch, op: string, out: Tensor, inp: Tensor, T: number, D: number, options: Options, sign: number, acc: boolean) => {
+  if (!Number.isInteger(D) || D <= 0 || D % 2 !== 0 || !Number.isInteger(T) || T <= 0 || inp.size % (T * D) !== 0) {
+    throw new ShapeError({ op, detail: `${inp} is not [rows, ${T}, ${D}] with an even D` })
+  }
+  expect(op, "out", out, inp.size)
+  expect(op, "inp", inp, undefined)
+  distinct(op, [out], [inp, out])
+  const n = inp.size / 2
+  batch.dispatch(
+    ROPE,
+    [inp, out],
+    [n, T, D, options.offset ?? 0, { f32: Math.log2(options.base ?? 10000) }, { f32: sign }, acc ? 1 : 0],
+    grid1d(n, 256)
+  )
+}
+
+/** Records `out = rope(inp)` for `[rows, T, D]` (`out` distinct from `inp`). @since 0.1.0 @category kernels */
+export const forward = (batch: CommandBatch, out: Tensor, inp: Tensor, T: number, D: number, options: Options = {}): void =>
+  encode(batch, "Rope.forward", out, inp, T, D, options, 1, false)
+
+/** Records `dinp += rope⁻¹(dout)`. @since 0.1.0 @category kernels */
+export const backward = (batch: CommandBatch, dinp: Tensor, dout: Tensor, T: number, D: number, options: Options = {}): void =>
+  encode(batch, "Rope.backward", dinp, dout, T, D, options, -1, true)
