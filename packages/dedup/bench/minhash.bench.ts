@@ -1,8 +1,8 @@
 /**
  * MinHash signature throughput per core with BigCode's settings (bigcode 5-grams, 256
  * permutations) on real code from node_modules, against datasketch on the same documents in the
- * same run; then the signature stage of the multi-stage mode on 1 and 2 worker threads, and the
- * memory per document of the one-machine link pass.
+ * same run; then the memory per document of the one-machine link pass. Scaling with worker
+ * threads: `scaling.bench.ts`.
  *
  * `npm run bench -w @pretrain/dedup` (DEDUP_BENCH_MB sets the corpus size, default 20).
  */
@@ -10,7 +10,6 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { runPipeline } from "@pretrain/dataflow"
 import { Dedup, MinHash, Shingle } from "../src/index.ts"
 import { realCode } from "../test/support/corpus.ts"
 import { peerUnavailable, runPeer } from "./support/datasketch.ts"
@@ -65,7 +64,7 @@ else {
   console.log(`ratio ours / datasketch: ${(oursMbps / peerMbps).toFixed(1)}x`)
 }
 
-// the multi-stage signature stage on worker threads (JSONL input, 4 tasks)
+// the one-machine pass reads JSONL shards (scaling with worker threads: bench/scaling.bench.ts)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dedup-bench-"))
 const input = path.join(dir, "in")
 fs.mkdirSync(input)
@@ -74,20 +73,6 @@ for (let p = 0; p < parts; p++) {
   const slice = docs.slice(Math.floor((p * docs.length) / parts), Math.floor(((p + 1) * docs.length) / parts))
   fs.writeFileSync(path.join(input, `part-${p}.jsonl`), slice.map((d) => JSON.stringify(d)).join("\n") + "\n")
 }
-const timeStage = async (workers: number) => {
-  const t = performance.now()
-  await Effect.runPromise(runPipeline(path.join(import.meta.dirname, "../src/MultiStage.ts"), {
-    params: { input, work: path.join(dir, `w${workers}`), out: path.join(dir, `o${workers}`), tasks: parts },
-    workers,
-    only: "signatures",
-    force: true,
-    quiet: true
-  }))
-  return (performance.now() - t) / 1000
-}
-const w1 = await timeStage(1)
-const w2 = await timeStage(2)
-console.log(`signatures stage (read JSONL + shingle + sign + sorted spill files): 1 worker ${(mb / w1).toFixed(2)} MB/s, 2 workers ${(mb / w2).toFixed(2)} MB/s (x${(w1 / w2).toFixed(2)}; ${os.availableParallelism()} cores, shared)`)
 
 // memory of the one-machine link pass: index + union-find + survivor keys, no texts
 const gc = (globalThis as { gc?: () => void }).gc

@@ -1,7 +1,7 @@
 /**
- * Multi-stage dedup for data larger than one machine's memory, as five stages run by dataflow's
- * executor (worker threads, completion markers, resume), giving the same clusters, cluster ids,
- * sizes and survivors as the one-machine `Dedup.run` on the same input:
+ * Multi-stage dedup for data larger than one machine's memory, as stages run by dataflow's executor
+ * (worker threads, completion markers, resume), giving the same clusters, cluster ids, sizes and
+ * survivors as the one-machine `Dedup.run` (without the exact-Jaccard check) on the same input:
  *
  * 1. `signatures` (`tasks` tasks, one shard of the input each): MinHash band keys (or, in exact
  *    mode, a 64-bit content hash as the single key) of every document, written per band and per
@@ -9,31 +9,38 @@
  *    keys `meta-tTTTTT.bin`. Memory: the task's band keys (8 bytes per band per document), no texts.
  * 2. `buckets` (bands x ranges tasks): each task merges the sorted files of one band and one hash
  *    range (ranges split the 32-bit key space evenly, so tasks get even shares whatever the input)
- *    and emits star edges from each bucket's first document to the others (`edges-TTTTT.bin`);
- *    files out of order or failing their checksum fail the task with `CorruptFile`.
- * 3. `components` (`clusterTasks` tasks): union-find over a share of the edge files, emitting a
- *    star forest (at most one edge per duplicate document), so no task sees every edge.
- * 4. `clusters` (one task): union-find over the forests only (at most one edge per document in a
- *    cluster; memory proportional to those documents, not to the dataset), survivor per cluster by
- *    the survivor rule, per-input-task assignment files and `clusters-t00000.jsonl`.
- * 5. `filter` (`tasks` tasks, the same shards as stage 1): adds `<mode>_cluster_id` /
+ *    and emits star edges from each bucket's first (smallest) document to the others, split by the
+ *    clustering partition owning the larger end (`edges-dPPPPP-tTTTTT.bin`); files out of order or
+ *    failing their checksum fail the task with `CorruptFile`.
+ * 3. Sharded clustering over `clusterTasks` partitions of the document ids (contiguous ranges),
+ *    every stage `clusterTasks` tasks, no task holding more than its partition's state and the
+ *    messages addressed to it (see `internal/components.ts`): `link-KKK` rounds (local union-find
+ *    plus the smallest outside id per local root; conflicts go to lower partitions as messages; at
+ *    most `clusterTasks` rounds), `ask-JJJ` / `answer-JJJ` pointer doubling (at most
+ *    ceil(log2(clusterTasks)) + 2 rounds), `aggregate` / `combine` (size, survivor by the survivor
+ *    rule, in-index flag per cluster, at the partition owning its smallest id), and `clusters`:
+ *    per-input-shard assignment files and each partition's lines of the clusters file. `run`
+ *    leaves out the rounds after convergence.
+ * 4. `filter` (`tasks` tasks, the same shards as stage 1): adds `<mode>_cluster_id` /
  *    `<mode>_cluster_size` and drops non-survivors (to `<out>/rejects/`).
  *
  * Document ids are input positions (task offsets from stage 1 plus the position in the task), and
- * every union-find root is the smallest id, so the result does not depend on task or worker counts.
- * Up to 2^32 - 1 documents. The exact-Jaccard check is not available in this mode. With `index`,
- * clusters (and single documents) already in a membership index are removed (reason `in-index`).
+ * every cluster id is the smallest id of its connected component, so the result does not depend on
+ * task, partition or worker counts. Up to 2^32 - 1 documents. The exact-Jaccard check is not
+ * available in this mode. With `index`, clusters (and single documents) already in a membership
+ * index are removed (reason `in-index`).
  *
  * @since 0.1.0
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type Doc, Input, InputNotFound, Operator, Pipeline, runPipeline, type Sink, type Source } from "@pretrain/dataflow"
+import { type Doc, Input, InputNotFound, Operator, Pipeline, type RunResult, runPipeline, type Sink, type Source, type StageResult } from "@pretrain/dataflow"
 import { Effect, Stream } from "effect"
 import { columns, reason } from "./Dedup.ts"
 import { CorruptFile, DedupIOError, DedupOptionsError } from "./Errors.ts"
 import { contentKey } from "./ExactDedup.ts"
+import * as CC from "./internal/components.ts"
 import { growU32, growU8 } from "./internal/hash.ts"
 import { lazySource } from "./internal/source.ts"
 import { decode, encode, pad, u32Records } from "./internal/spill.ts"
@@ -43,13 +50,12 @@ import { MinHasher } from "./MinHash.ts"
 import { config as nearConfig, type Config as NearConfig, type Options as NearOptions } from "./NearDedup.ts"
 import { Shingler } from "./Shingle.ts"
 import { RankKeys, type Rule } from "./Survivor.ts"
-import { UnionFind } from "./UnionFind.ts"
 
 /** Parameters (JSON data: every worker thread builds the pipeline from them). @since 0.1.0 @category models */
 export interface Params {
   readonly input: string | ReadonlyArray<string>
   readonly inputFormat?: Input.Format | undefined
-  /** Directory for the intermediate stages (`signatures/`, `buckets/`, `components/`, `clusters/`). */
+  /** Directory for the intermediate stages (`signatures/`, `buckets/`, `cc/`, `clusters/`). */
   readonly work: string
   /** Output directory of the kept documents. */
   readonly out: string
@@ -59,7 +65,7 @@ export interface Params {
   readonly tasks?: number | undefined
   /** Hash ranges per band in the bucket stage (default 2). */
   readonly ranges?: number | undefined
-  /** Tasks of the components stage (default 4). */
+  /** Partitions (tasks per stage) of the sharded clustering (default 4). */
   readonly clusterTasks?: number | undefined
   readonly minhash?: NearOptions | undefined
   readonly exact?: { readonly normalizeWhitespace?: boolean | undefined } | undefined
@@ -108,7 +114,6 @@ const metaName = (rank: number) => `meta-t${pad(rank, 5)}.bin`
 export const directories = (params: Params) => ({
   signatures: path.join(params.work, "signatures"),
   buckets: path.join(params.work, "buckets"),
-  components: path.join(params.work, "components"),
   clusters: path.join(params.work, "clusters"),
   out: params.out
 }) as const
@@ -136,6 +141,18 @@ const positive = (name: string, v: number | undefined, fallback: number): number
  * @since 0.1.0 @category constructors
  */
 export const resolveParams = (params: Params): Resolved => {
+  // memoized: the band choice integrates numerically, and every stage and worker asks again
+  const key = JSON.stringify(params)
+  const known = resolved.get(key)
+  if (known !== undefined) return known
+  const r = resolveUncached(params)
+  resolved.set(key, r)
+  return r
+}
+
+const resolved = new Map<string, Resolved>()
+
+const resolveUncached = (params: Params): Resolved => {
   const mode = params.mode ?? "minhash"
   let near: NearConfig | undefined
   if (mode === "minhash") {
@@ -277,7 +294,7 @@ const readSpill = (file: string) => {
 }
 
 /** Stage 2: merge one band / range over every task's spill file; star edges per bucket. */
-const bucketEdges = (r: Resolved, dirs: ReturnType<typeof directories>, rank: number): FileOut => {
+const bucketEdges = (r: Resolved, dirs: ReturnType<typeof directories>, rank: number): Array<FileOut> => {
   const band = Math.floor(rank / r.ranges)
   const range = rank % r.ranges
   const spills: Array<ReturnType<typeof readSpill>> = []
@@ -334,51 +351,24 @@ const bucketEdges = (r: Resolved, dirs: ReturnType<typeof directories>, rank: nu
       first = id
     }
   }
-  return { name: (t) => `edges-t${pad(t, 5)}.bin`, data: encode("PDED", [ne, total], new Uint8Array(edges.buffer, 0, 8 * ne)) }
+  // edges go to the partition owning their larger end (the bucket's first document is its smallest id)
+  const layout = new CC.Layout(Uint32Array.from([...offsets, total]), r.clusterTasks)
+  return [CC.encodeLayout([...offsets, total]), ...CC.splitEdges(edges, ne, layout)]
 }
 
-const readPairs = (file: string, magic: string) => {
-  const { body, header } = decode(file, magic)
-  return { pairs: u32Records(file, body, 2, header[0]!), total: header[1]! }
-}
-
-/** Stage 3: union-find over a share of the edge files, as a star forest (root, member). */
-const componentForest = (r: Resolved, dirs: ReturnType<typeof directories>, rank: number): FileOut => {
-  const uf = new UnionFind()
-  let touched = new Uint32Array(1024)
-  let nt = 0
-  let seen = new Uint8Array(1024)
-  let total = 0
-  const touch = (id: number) => {
-    seen = growU8(seen, id + 1)
-    if (seen[id] === 0) {
-      seen[id] = 1
-      touched = growU32(touched, nt + 1)
-      touched[nt++] = id
-    }
+/** Every round of the sharded clustering, with its directory. */
+export const rounds = (params: Params) => {
+  const r = resolveParams(params)
+  const C = r.clusterTasks
+  const J = C <= 1 ? 1 : Math.ceil(Math.log2(C)) + 2
+  const cc = path.join(params.work, "cc")
+  return {
+    link: Array.from({ length: C }, (_, k) => path.join(cc, `link-${pad(k, 3)}`)),
+    ask: Array.from({ length: J }, (_, j) => path.join(cc, `ask-${pad(j, 3)}`)),
+    answer: Array.from({ length: J - 1 }, (_, j) => path.join(cc, `answer-${pad(j, 3)}`)),
+    aggregate: path.join(cc, "aggregate"),
+    combine: path.join(cc, "combine")
   }
-  for (let b = rank; b < r.bands * r.ranges; b += r.clusterTasks) {
-    const file = path.join(dirs.buckets, `edges-t${pad(b, 5)}.bin`)
-    const { pairs, total: t } = readPairs(file, "PDED")
-    total = t
-    for (let i = 0; i < pairs.length; i += 2) {
-      touch(pairs[i]!)
-      touch(pairs[i + 1]!)
-      uf.union(pairs[i]!, pairs[i + 1]!)
-    }
-  }
-  const forest = new Uint32Array(2 * nt)
-  let nf = 0
-  for (let i = 0; i < nt; i++) {
-    const id = touched[i]!
-    const root = uf.find(id)
-    if (root !== id) {
-      forest[2 * nf] = root
-      forest[2 * nf + 1] = id
-      nf++
-    }
-  }
-  return { name: (t) => `forest-t${pad(t, 5)}.bin`, data: encode("PDFO", [nf, total], new Uint8Array(forest.buffer, 0, 8 * nf)) }
 }
 
 /** One task's meta file: document count, survivor keys, in-index flags. */
@@ -390,113 +380,177 @@ const openMeta = (file: string) => {
 }
 
 /**
- * Read one task's survivor keys for the documents in `ids` (sorted global ids) that belong to the
- * task (global ids `offset..offset+n`), into `ranks` at their dense positions `first..`. Returns the
- * task's document count.
+ * Per final root of partition `q`'s documents: size, survivor and in-index flag over the partition
+ * only, as records (`CC.RECORD` values each) sorted by root. Memory: the partition's documents.
  */
-const readMeta = (file: string, ranks: RankKeys, offset: number, ids: Uint32Array, first: number): { count: number; next: number } => {
-  const { body, n } = openMeta(file)
-  const f64 = new Float64Array(body.buffer, 0, 4 * n)
-  let k = first
-  for (; k < ids.length && ids[k]! < offset + n; k++) {
-    const i = ids[k]! - offset
-    ranks.setRaw(k, body[32 * n + i]!, f64[i]!, f64[n + i]!, f64[2 * n + i]!, f64[3 * n + i]!)
+const localGroups = (r: Resolved, dirs: ReturnType<typeof directories>, cc: ReturnType<typeof rounds>, layout: CC.Layout, q: number) => {
+  const { lo, roots } = CC.finalRoots(layout, cc.link, cc.ask, q)
+  const n = roots.length
+  // survivor keys of the partition's documents, from the meta files of the input shards overlapping it
+  const keys = new Float64Array(5 * n)
+  const flags = new Uint8Array(n)
+  for (let t = 0; t < r.tasks; t++) {
+    const from = Math.max(lo, layout.offsets[t]!)
+    const to = Math.min(lo + n, layout.offsets[t + 1]!)
+    if (from >= to) continue
+    const { body, n: m, flags: f } = openMeta(path.join(dirs.signatures, metaName(t)))
+    const f64 = new Float64Array(body.buffer, 0, 4 * m)
+    for (let x = from; x < to; x++) {
+      const i = x - layout.offsets[t]!
+      const k = x - lo
+      keys[5 * k] = body[32 * m + i]!
+      keys[5 * k + 1] = f64[i]!
+      keys[5 * k + 2] = f64[m + i]!
+      keys[5 * k + 3] = f64[2 * m + i]!
+      keys[5 * k + 4] = f64[3 * m + i]!
+      flags[k] = f[i]!
+    }
   }
-  return { count: n, next: k }
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => roots[a]! - roots[b]! || a - b)
+  const records = new Float64Array(CC.RECORD * n)
+  const candidate = new Float64Array(CC.RECORD)
+  const stackV2 = r.survivor === "stack-v2"
+  let count = 0
+  for (let j = 0; j < n; j++) {
+    const k = order[j]!
+    candidate[2] = lo + k
+    for (let v = 0; v < 5; v++) candidate[4 + v] = keys[5 * k + v]!
+    const at = CC.RECORD * (count - 1)
+    if (count > 0 && records[at] === roots[k]) {
+      records[at + 1]!++
+      if (flags[k] === 1) records[at + 3] = 1
+      if (CC.betterRecord(candidate, 0, records, at, stackV2)) {
+        records[at + 2] = lo + k
+        for (let v = 4; v < CC.RECORD; v++) records[at + v] = candidate[v]!
+      }
+    } else {
+      const to = CC.RECORD * count++
+      records.set(candidate, to)
+      records[to] = roots[k]!
+      records[to + 1] = 1
+      records[to + 3] = flags[k]!
+    }
+  }
+  return { lo, roots, records, count }
+}
+
+const aggName = (d: number) => (rank: number) => `agg-d${pad(d, 5)}-t${pad(rank, 5)}.bin`
+const replyName = (d: number) => (rank: number) => `reply-d${pad(d, 5)}-t${pad(rank, 5)}.bin`
+const tableName = (rank: number) => `table-t${pad(rank, 5)}.bin`
+
+/** Stage `aggregate`, task `q`: per root owned by a lower partition, this partition's share, sent to its owner. */
+const aggregate = (r: Resolved, dirs: ReturnType<typeof directories>, cc: ReturnType<typeof rounds>, q: number): Array<FileOut> => {
+  const layout = CC.readLayout(dirs.buckets, r.clusterTasks)
+  const { lo, records, count } = localGroups(r, dirs, cc, layout, q)
+  const files: Array<FileOut> = []
+  let j = 0
+  for (let d = 0; d < q; d++) {
+    const start = j
+    while (j < count && records[CC.RECORD * j]! < layout.lo(d + 1) && records[CC.RECORD * j]! < lo) j++
+    files.push(CC.recordsFile(aggName(d), "PDAG", records.slice(CC.RECORD * start, CC.RECORD * j), j - start))
+  }
+  return files
+}
+
+/** Binary search of `root` in records sorted by root; -1 when absent. */
+const findRecord = (records: Float64Array, count: number, root: number): number => {
+  let a = 0
+  let b = count
+  while (a < b) {
+    const mid = (a + b) >>> 1
+    if (records[CC.RECORD * mid]! < root) a = mid + 1
+    else b = mid
+  }
+  return a < count && records[CC.RECORD * a] === root ? a : -1
+}
+
+/** Stage `combine`, task `s`: totals per root owned here; replies to the partitions that sent shares. */
+const combine = (r: Resolved, dirs: ReturnType<typeof directories>, cc: ReturnType<typeof rounds>, s: number): Array<FileOut> => {
+  const layout = CC.readLayout(dirs.buckets, r.clusterTasks)
+  const { records, count } = localGroups(r, dirs, cc, layout, s)
+  const stackV2 = r.survivor === "stack-v2"
+  const incoming: Array<Float64Array> = []
+  for (let q = s + 1; q < r.clusterTasks; q++) {
+    const shares = CC.readRecords(path.join(cc.aggregate, aggName(s)(q)), "PDAG")
+    incoming.push(shares)
+    for (let i = 0; i < shares.length; i += CC.RECORD) {
+      const k = findRecord(records, count, shares[i]!)
+      if (k < 0) throw new CorruptFile({ file: path.join(cc.aggregate, aggName(s)(q)), position: `record ${i / CC.RECORD}`, reason: `root ${shares[i]} is not a document of partition ${s}` })
+      const at = CC.RECORD * k
+      records[at + 1]! += shares[i + 1]!
+      if (shares[i + 3] === 1) records[at + 3] = 1
+      if (CC.betterRecord(shares, i, records, at, stackV2)) {
+        records[at + 2] = shares[i + 2]!
+        for (let v = 4; v < CC.RECORD; v++) records[at + v] = shares[i + v]!
+      }
+    }
+  }
+  const files: Array<FileOut> = incoming.map((shares, i) => {
+    const out = new Float64Array(shares.length)
+    for (let j = 0; j < shares.length; j += CC.RECORD) {
+      const at = CC.RECORD * findRecord(records, count, shares[j]!)
+      out.set(records.subarray(at, at + CC.RECORD), j)
+    }
+    return CC.recordsFile(replyName(s + 1 + i), "PDRP", out, out.length / CC.RECORD)
+  })
+  // the table of this partition's clusters (more than one document, or in the index)
+  let m = 0
+  const table = new Float64Array(records.length)
+  for (let k = 0; k < count; k++) {
+    if (records[CC.RECORD * k + 1]! > 1 || records[CC.RECORD * k + 3] === 1) table.set(records.subarray(CC.RECORD * k, CC.RECORD * k + CC.RECORD), CC.RECORD * m++)
+  }
+  files.push(CC.recordsFile(tableName, "PDTB", table, m))
+  return files
 }
 
 /**
- * Stage 4: merge the forests, choose survivors, write per-input-task assignments and the clusters
- * file. Memory is proportional to the documents in clusters (dense ids over the forests' nodes),
- * not to the dataset.
+ * Stage `clusters` (assign), task `q`: each document of the partition gets its cluster id (final
+ * root), size and keep flag; records per input shard (`assign-sSSSSS-tQQQQQ.bin`, read by the
+ * filter task of that shard) and this partition's lines of the clusters file.
  */
-const assignClusters = (r: Resolved, dirs: ReturnType<typeof directories>): Array<FileOut> => {
-  const forests: Array<Uint32Array> = []
-  let total = 0
-  for (let c = 0; c < r.clusterTasks; c++) forests.push(readPairs(path.join(dirs.components, `forest-t${pad(c, 5)}.bin`), "PDFO").pairs)
-  for (const f of forests) total += f.length
-  // documents in the index (incremental mode), also when they are in no cluster
-  const flagged: Array<number> = []
-  {
-    let offset = 0
-    for (let t = 0; t < r.tasks; t++) {
-      const { flags, n } = openMeta(path.join(dirs.signatures, metaName(t)))
-      for (let i = 0; i < n; i++) if (flags[i] === 1) flagged.push(offset + i)
-      offset += n
-    }
-  }
-  // dense ids: the sorted distinct global ids of every forest node and flagged document
-  const all = new Uint32Array(total + flagged.length)
-  let at = 0
-  for (const f of forests) {
-    all.set(f, at)
-    at += f.length
-  }
-  all.set(flagged, at)
-  all.sort()
-  let m = 0
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[m++] = all[i]!
-  const ids = all.subarray(0, m)
-  const dense = (id: number): number => {
-    let lo = 0
-    let hi = m
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (ids[mid]! < id) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-  const uf = new UnionFind(m)
-  if (m > 0) uf.add(m - 1)
-  for (const f of forests) for (let i = 0; i < f.length; i += 2) uf.union(dense(f[i]!), dense(f[i + 1]!))
-  // survivor keys of the clustered documents only
-  const ranks = new RankKeys(r.survivor)
-  const offsets: Array<number> = []
-  let docs = 0
-  let next = 0
-  for (let t = 0; t < r.tasks; t++) {
-    offsets.push(docs)
-    const read = readMeta(path.join(dirs.signatures, metaName(t)), ranks, docs, ids, next)
-    docs += read.count
-    next = read.next
-  }
-  // dense roots are the smallest dense index, whose global id is the smallest id of the cluster
-  const roots = uf.roots(m)
-  const indexed = new Uint8Array(m)
-  for (const id of flagged) indexed[roots[dense(id)]!] = 1
-  const size = new Uint32Array(m)
-  const best = new Int32Array(m).fill(-1)
-  for (let k = 0; k < m; k++) {
-    const root = roots[k]!
-    size[root]!++
-    if (best[root] === -1 || ranks.better(k, best[root]!)) best[root] = k
-  }
+const assign = (r: Resolved, dirs: ReturnType<typeof directories>, cc: ReturnType<typeof rounds>, q: number): Array<FileOut> => {
+  const layout = CC.readLayout(dirs.buckets, r.clusterTasks)
+  const { lo, roots } = CC.finalRoots(layout, cc.link, cc.ask, q)
+  const own = CC.readRecords(path.join(cc.combine, tableName(q)), "PDTB")
+  const replies: Array<Float64Array> = []
+  for (let s = 0; s < q; s++) replies.push(CC.readRecords(path.join(cc.combine, replyName(q)(s)), "PDRP"))
+  const n = roots.length
   const files: Array<FileOut> = []
-  let task = 0
+  const members = new Map<number, Array<number>>()
+  const info = new Map<number, { size: number; survivor: number | null }>()
   let records: Array<number> = []
+  let shard = 0
   const flush = (t: number) => {
-    const data = new Uint32Array(records)
-    files.push({ name: (rank) => `assign-s${pad(t, 5)}-t${pad(rank, 5)}.bin`, data: encode("PDAS", [records.length / 4, offsets[t]!], new Uint8Array(data.buffer)) })
+    files.push({ name: (rank) => `assign-s${pad(t, 5)}-t${pad(rank, 5)}.bin`, data: encode("PDAS", [records.length / 4, layout.offsets[t]!], new Uint8Array(new Uint32Array(records).buffer)) })
     records = []
   }
-  const members = new Map<number, Array<number>>()
-  for (let k = 0; k < m; k++) {
-    const id = ids[k]!
-    while (task + 1 < r.tasks && id >= offsets[task + 1]!) flush(task++)
-    const root = roots[k]!
+  while (shard + 1 < r.tasks && layout.offsets[shard + 1]! <= lo) shard++
+  for (let i = 0; i < n; i++) {
+    const x = lo + i
+    while (shard + 1 < r.tasks && x >= layout.offsets[shard + 1]!) flush(shard++)
+    const root = roots[i]!
+    const table = root >= lo ? own : replies[layout.owner(root)]!
+    const k = findRecord(table, table.length / CC.RECORD, root)
+    if (k < 0) {
+      if (root !== x) throw new CorruptFile({ file: path.join(cc.combine, root >= lo ? tableName(q) : replyName(q)(layout.owner(root))), position: "byte 0", reason: `no record for root ${root}` })
+      continue
+    }
+    const size = table[CC.RECORD * k + 1]!
+    const best = table[CC.RECORD * k + 2]!
+    const indexed = table[CC.RECORD * k + 3] === 1
     // keep: 1 survivor, 0 duplicate, 2 removed because the cluster is in the index
-    records.push(id - offsets[task]!, ids[root]!, size[root]!, indexed[root] === 1 ? 2 : best[root] === k ? 1 : 0)
-    if (size[root]! < 2) continue
+    records.push(x - layout.offsets[shard]!, root, size, indexed ? 2 : best === x ? 1 : 0)
+    if (size < 2) continue
     let list = members.get(root)
-    if (list === undefined) members.set(root, list = [])
-    list.push(id)
+    if (list === undefined) {
+      members.set(root, list = [])
+      info.set(root, { size, survivor: indexed ? null : best })
+    }
+    list.push(x)
   }
-  while (task < r.tasks) flush(task++)
+  if (n > 0) flush(shard)
   const lines: Array<string> = []
-  for (const [root, list] of members) {
-    lines.push(JSON.stringify({ cluster_id: ids[root], size: list.length, survivor: indexed[root] === 1 ? null : ids[best[root]!], members: list }))
-  }
+  for (const [root, list] of members) lines.push(JSON.stringify({ cluster_id: root, size: info.get(root)!.size, survivor: info.get(root)!.survivor, members: list }))
   files.push({ name: (rank) => `clusters-t${pad(rank, 5)}.jsonl`, data: Buffer.from(lines.map((l) => l + "\n").join("")) })
   return files
 }
@@ -510,22 +564,67 @@ interface Assignment {
   keep: Uint8Array
 }
 
-const readAssignment = (dirs: ReturnType<typeof directories>, rank: number): Assignment => {
-  const file = path.join(dirs.clusters, `assign-s${pad(rank, 5)}-t00000.bin`)
-  const { body, header } = decode(file, "PDAS")
-  const n = header[0]!
-  const recs = u32Records(file, body, 4, n)
-  const a: Assignment = { offset: header[1]!, local: new Uint32Array(n), cluster: new Uint32Array(n), size: new Uint32Array(n), keep: new Uint8Array(n) }
-  for (let i = 0; i < n; i++) {
-    a.local[i] = recs[4 * i]!
-    a.cluster[i] = recs[4 * i + 1]!
-    a.size[i] = recs[4 * i + 2]!
-    a.keep[i] = recs[4 * i + 3]!
+const readAssignment = (r: Resolved, dirs: ReturnType<typeof directories>, rank: number): Assignment => {
+  const layout = CC.readLayout(dirs.buckets, r.clusterTasks)
+  const from = layout.offsets[rank]!
+  const to = layout.offsets[rank + 1]!
+  // the partitions overlapping this shard, in id order
+  const parts: Array<Uint32Array> = []
+  let n = 0
+  for (let q = 0; q < r.clusterTasks; q++) {
+    if (layout.lo(q) >= to || layout.lo(q + 1) <= from) continue
+    const file = path.join(dirs.clusters, `assign-s${pad(rank, 5)}-t${pad(q, 5)}.bin`)
+    if (!fs.existsSync(file)) throw new CorruptFile({ file, position: "byte 0", reason: "missing: the clusters stage did not write it" })
+    const { body, header } = decode(file, "PDAS")
+    if (header[1] !== from) throw new CorruptFile({ file, position: "byte 16", reason: `offset ${header[1]}, expected ${from}` })
+    const recs = u32Records(file, body, 4, header[0]!)
+    parts.push(recs)
+    n += header[0]!
+  }
+  const a: Assignment = { offset: from, local: new Uint32Array(n), cluster: new Uint32Array(n), size: new Uint32Array(n), keep: new Uint8Array(n) }
+  let i = 0
+  for (const recs of parts) {
+    for (let j = 0; j < recs.length; j += 4, i++) {
+      a.local[i] = recs[j]!
+      a.cluster[i] = recs[j + 1]!
+      a.size[i] = recs[j + 2]!
+      a.keep[i] = recs[j + 3]!
+    }
   }
   return a
 }
 
 const corruptOrIO = (file: string) => (e: unknown) => e instanceof CorruptFile || e instanceof DedupOptionsError ? e : new DedupIOError({ file, cause: e })
+
+/** A stage of `tasks` tasks, each running `task(rank)` and writing its files into `dir`. */
+const fileStage = (name: string, tasks: number, dir: string, input: string, task: (rank: number) => Array<FileOut>) =>
+  Pipeline.stage<number, FileOut>({
+    name,
+    tasks,
+    source: ranks,
+    steps: (rank) => Stream.flatMap(rank, (t) => Stream.fromIterableEffect(Effect.try({ try: () => task(t), catch: corruptOrIO(input) }))),
+    sink: filesSink(dir),
+    rejects: false
+  })
+
+/** The sharded clustering: link rounds, pointer-doubling rounds, aggregate, combine, assign. */
+const clusterStages = (r: Resolved, dirs: ReturnType<typeof directories>, cc: ReturnType<typeof rounds>) => {
+  const C = r.clusterTasks
+  const layout = () => CC.readLayout(dirs.buckets, C)
+  const stages = cc.link.map((dir, k) =>
+    fileStage(`link-${pad(k, 3)}`, C, dir, k === 0 ? dirs.buckets : cc.link[k - 1]!, (q) => CC.linkRound(layout(), dirs.buckets, r.bands * r.ranges, k === 0 ? undefined : cc.link[k - 1], q))
+  )
+  cc.ask.forEach((dir, j) => {
+    stages.push(fileStage(`ask-${pad(j, 3)}`, C, dir, j === 0 ? cc.link[0]! : cc.answer[j - 1]!, (q) => CC.askRound(layout(), cc.link, j === 0 ? undefined : { ask: cc.ask[j - 1]!, answer: cc.answer[j - 1]! }, q)))
+    if (j < cc.answer.length) stages.push(fileStage(`answer-${pad(j, 3)}`, C, cc.answer[j]!, dir, (s) => CC.answerRound(layout(), cc.link, dir, s)))
+  })
+  stages.push(
+    fileStage("aggregate", C, cc.aggregate, cc.ask[0]!, (q) => aggregate(r, dirs, cc, q)),
+    fileStage("combine", C, cc.combine, cc.aggregate, (s) => combine(r, dirs, cc, s)),
+    fileStage("clusters", C, dirs.clusters, cc.combine, (q) => assign(r, dirs, cc, q))
+  )
+  return stages
+}
 
 /**
  * The pipeline for `params` (what every worker thread builds from the same parameters).
@@ -542,6 +641,7 @@ export const pipeline = (params: Params): Pipeline.Pipeline => {
   let cursor = 0
   let position = 0
   const removed = new WeakMap<Doc, string>()
+  const cc = rounds(params)
   return Pipeline.make(`${mode}-dedup-multistage`, [
     Pipeline.stage<Doc, FileOut>({
       name: "signatures",
@@ -566,27 +666,11 @@ export const pipeline = (params: Params): Pipeline.Pipeline => {
       name: "buckets",
       tasks: r.bands * r.ranges,
       source: ranks,
-      steps: (rank) => Stream.mapEffect(rank, (t) => Effect.try({ try: () => bucketEdges(r, dirs, t), catch: corruptOrIO(dirs.signatures) })),
+      steps: (rank) => Stream.flatMap(rank, (t) => Stream.fromIterableEffect(Effect.try({ try: () => bucketEdges(r, dirs, t), catch: corruptOrIO(dirs.signatures) }))),
       sink: filesSink(dirs.buckets),
       rejects: false
     }),
-    Pipeline.stage<number, FileOut>({
-      name: "components",
-      tasks: r.clusterTasks,
-      source: ranks,
-      steps: (rank) => Stream.mapEffect(rank, (t) => Effect.try({ try: () => componentForest(r, dirs, t), catch: corruptOrIO(dirs.buckets) })),
-      sink: filesSink(dirs.components),
-      rejects: false
-    }),
-    Pipeline.stage<number, FileOut>({
-      name: "clusters",
-      tasks: 1,
-      source: ranks,
-      steps: (rank) =>
-        Stream.flatMap(rank, () => Stream.fromIterableEffect(Effect.try({ try: () => assignClusters(r, dirs), catch: corruptOrIO(dirs.components) }))),
-      sink: filesSink(dirs.clusters),
-      rejects: false
-    }),
+    ...clusterStages(r, dirs, cc),
     Pipeline.stage<Doc, Doc>({
       name: "filter",
       tasks: r.tasks,
@@ -595,7 +679,7 @@ export const pipeline = (params: Params): Pipeline.Pipeline => {
         read: (shard) =>
           Stream.unwrap(Effect.try({
             try: () => {
-              current = readAssignment(dirs, shard.rank)
+              current = readAssignment(r, dirs, shard.rank)
               cursor = 0
               position = 0
               return lazySource(params.input, params.inputFormat).read(shard)
@@ -630,12 +714,39 @@ export default pipeline
 const here = fileURLToPath(import.meta.url)
 
 /**
- * Run the five stages on worker threads (`workers`, default one per core); a rerun resumes after
- * the last completed task. Resolves to the run's stage results.
+ * Is stage `name` not needed because the round before it sent nothing (the clustering converged)?
+ * Such rounds would only copy their input forward; the later stages read the first quiet round.
+ */
+const converged = (params: Params, name: string): boolean => {
+  const cc = rounds(params)
+  const C = resolveParams(params).clusterTasks
+  const m = /^(link|ask|answer)-(\d{3})$/.exec(name)
+  if (m === null) return false
+  const k = Number(m[2])
+  // link-k and ask-k: an earlier round of the phase was quiet; answer-k: ask-k or an earlier ask was
+  const earlier = m[1] === "link" ? cc.link.slice(0, k) : m[1] === "ask" ? cc.ask.slice(0, k) : cc.ask.slice(0, k + 1)
+  return earlier.some((dir) => CC.roundSent(dir, C) === 0)
+}
+
+/**
+ * Run the stages on worker threads (`workers`, default one per core), one stage after another,
+ * leaving out the clustering rounds after convergence (at most `clusterTasks` link rounds and
+ * ceil(log2(clusterTasks)) + 2 pointer-doubling rounds; usually one or two of each). A rerun
+ * resumes after the last completed task. Resolves to the stage results of the stages run.
  *
  * @since 0.1.0 @category execution
  */
 export const run = (params: Params, options: { readonly workers?: number | undefined; readonly force?: boolean | undefined; readonly quiet?: boolean | undefined } = {}) =>
-  Effect.try({ try: () => resolveParams(params), catch: (e) => e as DedupOptionsError }).pipe(
-    Effect.flatMap(() => runPipeline(here, { params, workers: options.workers, force: options.force, quiet: options.quiet ?? true }))
-  )
+  Effect.gen(function*() {
+    yield* Effect.try({ try: () => resolveParams(params), catch: (e) => e as DedupOptionsError })
+    const names = pipeline(params).stages.map((s) => s.name)
+    const stages: Array<StageResult> = []
+    let name = ""
+    for (const stage of names) {
+      if (converged(params, stage)) continue
+      const result = yield* runPipeline(here, { params, workers: options.workers, force: options.force, quiet: options.quiet ?? true, only: stage })
+      stages.push(...result.stages)
+      name = result.pipeline
+    }
+    return { pipeline: name, stages } satisfies RunResult
+  })

@@ -41,6 +41,16 @@ describe("pretrain dedup", () => {
     expect(process.exitCode ?? 0).toBe(0)
   })
 
+  it("minhash mode checks candidates by default; --no-verify is LSH only", async () => {
+    const dir = tempDir()
+    const input = writeJsonl(path.join(dir, "in.jsonl"), smallDataset())
+    const checked = await runCli(["dedup", input, "--out", path.join(dir, "a"), "--format", "jsonl"])
+    expect(checked).toContain("exact Jaccard check")
+    const plain = await runCli(["dedup", input, "--out", path.join(dir, "b"), "--format", "jsonl", "--no-verify"])
+    expect(plain).not.toContain("exact Jaccard check")
+    expect(process.exitCode ?? 0).toBe(0)
+  })
+
   it("exact mode, JSON summary", async () => {
     const dir = tempDir()
     const input = writeJsonl(path.join(dir, "in.jsonl"), smallDataset())
@@ -58,12 +68,15 @@ describe("pretrain dedup", () => {
 })
 
 describe("pretrain dedup --tasks (multi-stage)", () => {
-  it("runs the five stages and prints the counts", async () => {
+  it("runs the stages and prints the counts", async () => {
     const dir = tempDir()
     const input = writeJsonl(path.join(dir, "in.jsonl"), smallDataset())
     const out = await runCli(["dedup", input, "--out", path.join(dir, "out"), "--mode", "exact", "--tasks", "2", "--workers", "0", "--format", "jsonl"])
     expect(out).toContain("exact dedup (multi-stage): 5 documents, 4 kept, 1 removed (20.00%)")
     expect(fs.existsSync(path.join(dir, "out-work", "signatures"))).toBe(true)
+    // minhash without --verify: the multi-stage mode runs LSH only (no check to default to)
+    const near = await runCli(["dedup", input, "--out", path.join(dir, "near"), "--tasks", "2", "--workers", "0", "--format", "jsonl"])
+    expect(near).toContain("minhash dedup (multi-stage): 5 documents")
   })
 })
 
