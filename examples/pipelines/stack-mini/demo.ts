@@ -6,6 +6,7 @@
 import * as path from "node:path"
 import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
 import { Demo as Dedup } from "@pretrain/dedup"
+import { Demo as Packing } from "@pretrain/packing"
 import { Demo as Scaling } from "@pretrain/scaling"
 import { Demo as Tokenizer } from "@pretrain/tokenizer"
 import { Effect } from "effect"
@@ -42,8 +43,12 @@ console.log(`${Dedup.summary(outDir(params))}\n`)
 
 // a code tokenizer trained on the deduplicated corpus, measured on held-out files
 const corpus = result.stages.at(-1)!
-const tokenizer = await Effect.runPromise(Tokenizer.trainTokenizer({ input: corpus.dir, outDir: path.join(outDir(params), "tokenizer") }))
+const tokenizer = await Effect.runPromise(Tokenizer.trainTokenizer({ input: corpus.dir, outDir: path.join(outDir(params), "tokenizer"), special: "starcoder2" }))
 console.log(`${Tokenizer.summarize(tokenizer)}\n`)
+
+// repository-aware formatting with fill-in-the-middle, packed into 2048-token sequences
+const packed = await Effect.runPromise(Packing.pack({ input: corpus.dir, tokenizerFile: tokenizer.tokenizerFile, outDir: path.join(outDir(params), "packed") }))
+console.log(`${Packing.summarize(packed)}\n`)
 
 // what a model trained on this corpus should look like
 const uniqueTokens = Math.round(corpus.stats.bytesOut / tokenizer.heldOut.bytesPerToken)
