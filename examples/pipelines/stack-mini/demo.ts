@@ -5,6 +5,7 @@
  */
 import * as path from "node:path"
 import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
+import { Demo as Curation } from "@pretrain/curation"
 import { Demo as Dedup } from "@pretrain/dedup"
 import { Demo as Packing } from "@pretrain/packing"
 import { Demo as Scaling } from "@pretrain/scaling"
@@ -39,6 +40,8 @@ for (const stage of result.stages) {
 const ingest = result.stages.find((s) => s.stage === "ingest")!
 const summary = await Effect.runPromise(CorpusSummary.summarize(ingest.dir))
 console.log(`\n${CorpusSummary.format(summary)}\n`)
+const curate = result.stages.find((s) => s.stage === "curate")!
+console.log(`${Curation.summarize(curate.stats)}\n`)
 console.log(`${Dedup.summary(outDir(params))}\n`)
 
 // a code tokenizer trained on the deduplicated corpus, measured on held-out files

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { Commands as Curation } from "@pretrain/curation"
 import { Commands as Dataflow } from "@pretrain/dataflow"
 import { Commands as Dedup } from "@pretrain/dedup"
 import { Commands as Packing } from "@pretrain/packing"
@@ -16,7 +17,7 @@ export const version = "0.1.0"
 /** The root command with every package's subcommands. @since 0.1.0 @category commands */
 export const pretrain = Command.make("pretrain").pipe(
   Command.withDescription("Build code language models: ingest, curate, deduplicate, tokenize, pack, plan, train"),
-  Command.withSubcommands([...Dataflow.commands, ...Dedup.commands, ...Tokenizer.commands, ...Packing.commands, ...Scaling.commands])
+  Command.withSubcommands([...Dataflow.commands, ...Curation.commands, ...Dedup.commands, ...Tokenizer.commands, ...Packing.commands, ...Scaling.commands])
 )
 
 /** Run the CLI with explicit arguments (without the program name). @since 0.1.0 @category running */

@@ -1,0 +1,186 @@
+/**
+ * PII detection and redaction for code: emails, public IPv4 / IPv6 addresses, secrets (AWS,
+ * GitHub, GitLab, Slack, Stripe, npm and Google API keys, JWTs, PEM private-key blocks, passwords and
+ * high-entropy strings in assignments) and person names where code names an author, with bigcode's false-positive guards (reference §5.1–5.3):
+ * private addresses and the 14 well-known public DNS servers are kept, `x.x.x.x` version strings are
+ * not addresses unless `dns` or `server` occurs within 100 characters, UUIDs, templated, sequential
+ * and id-like strings and checksums next to `sha`/`md5`/`hash`/`byte` are not secrets, nor are
+ * generic high-entropy strings in files that mention `sha`/`hash` on more than 2% of their lines.
+ *
+ * Two replacement policies: `placeholder` (StarCoder2 / StarPII: `<EMAIL>`, `<IP_ADDRESS>`,
+ * `<KEY>`, `<PASSWORD>`, `<NAME>`) and `random` (realistic values: `xxxxx@example.com` addresses, IPs
+ * from bigcode's replacement lists, keys with the same shape and prefix but random characters,
+ * made-up names). Within one file the same secret always gets the same replacement; random choices
+ * are seeded by the file's content and `seed`, so output does not depend on sharding or worker
+ * count. Names are found only in authorship contexts (`Copyright (c) 2020 Jane Doe`, `@author`,
+ * `"author":`, `Maintainer:`); StarPII's NER finds them anywhere.
+ *
+ * ```ts
+ * import { Pii } from "@pretrain/curation"
+ * Pii.redact('const key = "AKIAIOSFODNN7EXAMPLE" // ops@acme.io').content
+ * // 'const key = "<KEY>" // <EMAIL>'
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { type Doc, Operator, Stats } from "@pretrain/dataflow"
+import { Effect, Stream } from "effect"
+import { dual } from "effect/Function"
+import { fnv1a, random } from "./internal/hash.ts"
+import { emails, ipAddresses, names } from "./internal/contacts.ts"
+import { randomReplacement } from "./internal/replacements.ts"
+import { armed, detectors, guardReason, lineAround, mentionsHashes } from "./internal/secrets.ts"
+
+const arm = new Uint8Array(detectors.length)
+
+/**
+ * What was found: `email`, `ip_address`, or a secret kind (`aws_access_key`, `aws_secret_key`,
+ * `github_token`, `gitlab_token`, `slack_token`, `stripe_key`, `npm_token`, `google_api_key`, `jwt`,
+ * `private_key`, `password`, `secret`, `name`).
+ *
+ * @since 0.1.0 @category models
+ */
+export type Kind =
+  | "email" | "ip_address" | "aws_access_key" | "aws_secret_key" | "github_token" | "gitlab_token" | "slack_token"
+  | "stripe_key" | "npm_token" | "google_api_key" | "jwt" | "private_key" | "password" | "secret" | "name"
+
+/** Every kind. @since 0.1.0 @category constants */
+export const kinds: ReadonlyArray<Kind> = [
+  "email", "ip_address", "aws_access_key", "aws_secret_key", "github_token", "gitlab_token", "slack_token", "stripe_key",
+  "npm_token", "google_api_key", "jwt", "private_key", "password", "secret", "name"
+]
+
+/** One detection: `[start, end)` in UTF-16 code units. @since 0.1.0 @category models */
+export interface Span {
+  readonly kind: Kind
+  readonly start: number
+  readonly end: number
+  readonly value: string
+}
+
+/** @since 0.1.0 @category models */
+export interface Config {
+  readonly kinds: ReadonlyArray<Kind>
+  readonly policy: "placeholder" | "random"
+  readonly seed: number
+  /** bigcode's file-level guard: generic secrets are ignored when more lines than this mention sha/hash. */
+  readonly hashLineFraction: number
+}
+
+/** StarCoder2 placeholders, every kind. @since 0.1.0 @category constants */
+export const defaults: Config = { kinds, policy: "placeholder", seed: 0, hashLineFraction: 0.02 }
+
+/** The placeholder each kind is replaced by under the `placeholder` policy. @since 0.1.0 @category constants */
+export const placeholder = (kind: Kind): string =>
+  kind === "email"
+    ? "<EMAIL>"
+    : kind === "ip_address"
+    ? "<IP_ADDRESS>"
+    : kind === "password"
+    ? "<PASSWORD>"
+    : kind === "name"
+    ? "<NAME>"
+    : "<KEY>"
+
+/**
+ * Find every PII span (sorted, non-overlapping; on overlap the earlier, then longer span wins).
+ *
+ * @since 0.1.0 @category detection
+ */
+export const detect = (content: string, config: Config = defaults): Array<Span> => {
+  const want = new Set(config.kinds)
+  const spans: Array<Span> = []
+  let m: RegExpExecArray | null
+  if (want.has("email")) emails(content, (f) => spans.push({ kind: "email", ...f }))
+  if (want.has("name")) names(content, (f) => spans.push({ kind: "name", ...f }))
+  if (want.has("ip_address")) ipAddresses(content, (f) => spans.push({ kind: "ip_address", ...f }))
+  let hashFile: boolean | undefined
+  armed(content, arm)
+  for (let k = 0; k < detectors.length; k++) {
+    const d = detectors[k]!
+    if (arm[k] === 0 || !want.has(d.kind as Kind)) continue
+    d.pattern.lastIndex = 0
+    while ((m = d.pattern.exec(content)) !== null) {
+      const group = typeof d.group === "number"
+        ? (d.group !== 0 && m[d.group] !== undefined ? d.group : 0)
+        : (d.group.find((g) => m![g] !== undefined) ?? 0)
+      const value = m[group]!
+      const start = group === 0 ? m.index : m.index + m[0].lastIndexOf(value)
+      if (d.guarded) {
+        hashFile ??= mentionsHashes(content, config.hashLineFraction)
+        const keyName = m[0].slice(0, m[0].length - value.length).replace(/["'\s:=>]+$/, "")
+        if (guardReason(value, d.kind, lineAround(content, start, start + value.length), keyName, hashFile) !== undefined) continue
+      }
+      spans.push({ kind: d.kind as Kind, start, end: start + value.length, value })
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end)
+  const out: Array<Span> = []
+  let last = -1
+  for (const s of spans) {
+    if (s.start >= last) {
+      out.push(s)
+      last = s.end
+    }
+  }
+  return out
+}
+
+/** A redacted text and what was replaced, per kind. @since 0.1.0 @category models */
+export interface Redaction {
+  readonly content: string
+  readonly spans: ReadonlyArray<Span>
+  readonly counts: Partial<Record<Kind, number>>
+}
+
+/**
+ * Detect and replace. The same value always gets the same replacement within one call (one file).
+ *
+ * @since 0.1.0 @category redaction
+ */
+export const redact = (content: string, config: Config = defaults): Redaction => {
+  const spans = detect(content, config)
+  if (spans.length === 0) return { content, spans, counts: {} }
+  const next = random(fnv1a(content, (config.seed ^ 0x811c9dc5) >>> 0))
+  const chosen = new Map<string, string>()
+  const counts: Partial<Record<Kind, number>> = {}
+  let out = ""
+  let at = 0
+  for (const s of spans) {
+    let replacement = chosen.get(s.value)
+    if (replacement === undefined) {
+      replacement = config.policy === "placeholder" ? placeholder(s.kind) : randomReplacement(s.kind, s.value, next)
+      chosen.set(s.value, replacement)
+    }
+    out += content.slice(at, s.start) + replacement
+    at = s.end
+    counts[s.kind] = (counts[s.kind] ?? 0) + 1
+  }
+  return { content: out + content.slice(at), spans, counts }
+}
+
+/** Name of the redaction operator in stage stats. @since 0.1.0 @category constants */
+export const operatorName = "redact-pii"
+
+/**
+ * Redact every Doc's `content`. Counts per kind go to the stage stats as pseudo-operators
+ * `pii:<kind>`: `docsIn` = documents where that kind was found, `docsOut` = values replaced.
+ * Data-last (`docs.pipe(Pii.redactDocs(config))`) and data-first (`Pii.redactDocs(docs, config)`).
+ *
+ * @since 0.1.0 @category operators
+ */
+export const redactDocs: {
+  (config?: Config): <A extends Doc, E, R>(docs: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R>
+  <A extends Doc, E, R>(docs: Stream.Stream<A, E, R>, config?: Config): Stream.Stream<A, E, R>
+} = dual((args) => Stream.isStream(args[0]), <A extends Doc, E, R>(docs: Stream.Stream<A, E, R>, config: Config = defaults) =>
+  Stream.unwrap(Effect.map(Effect.service(Stats.Telemetry), (stats) =>
+    Operator.map(docs, operatorName, (doc: A): A => {
+      const r = redact(doc.content, config)
+      if (r.spans.length === 0) return doc
+      for (const kind in r.counts) {
+        const op = stats.operator(`pii:${kind}`)
+        op.docsIn += 1
+        op.docsOut += r.counts[kind as Kind]!
+      }
+      return { ...doc, content: r.content }
+    }))))
