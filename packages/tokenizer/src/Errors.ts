@@ -1,10 +1,11 @@
 /**
  * Typed errors of the tokenizer package. Each names the file and, where it applies, the position
- * (JSON path, line) of the problem.
+ * (JSON path, line) of the problem. Only `effect/Data` is imported (a handful of small modules, not
+ * the Effect runtime), so the pure modules that throw these errors stay light.
  *
  * @since 0.1.0
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A tokenizer.json that cannot be read or parsed, or holds an invalid field. @since 0.1.0 @category errors */
 export class TokenizerFileError extends Data.TaggedError("TokenizerFileError")<{

@@ -12,7 +12,8 @@
  * @since 0.1.0
  */
 import * as os from "node:os"
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import type { Doc } from "@pretrain/dataflow"
 import { TrainOptionsError } from "./Errors.ts"
 import type { CountReply, CountRequest } from "./internal/countWorker.ts"
@@ -62,7 +63,8 @@ export const train = <E, R>(
       digits: options.digits,
       special: SpecialTokens.resolve(options.special ?? ["<|endoftext|>"])
     }
-    return yield* Effect.acquireUseRelease(
+    // The workers are closed once counting is done, before the merge loop (the peak of memory).
+    yield* Effect.acquireUseRelease(
       Effect.sync(() => new WorkerPool<CountRequest, CountReply>(workerUrl("countWorker"), workers, workerOptions, { maxYoungGenerationSizeMb: 8 })),
       (pool) =>
         Effect.gen(function*() {
@@ -92,8 +94,8 @@ export const train = <E, R>(
             }))
           if (batch.length > 0) submit()
           while (pending.length > 0) yield* collectOne
-          return Trainer.trainFromCounter(counter, options)
         }),
       (pool) => Effect.promise(() => pool.close())
     )
+    return Trainer.trainFromCounter(counter, options)
   })

@@ -4,6 +4,11 @@
  * of Docs are encoded on worker threads (several batches in flight, output order kept); with
  * `workers: 0` they are encoded in the stream's own thread. Ids are the same either way.
  *
+ * On worker threads the stream's thread only sends texts and builds the output Docs: each worker
+ * gets the tokenizer once as a snapshot, encodes a whole batch into one id buffer (end-of-text ids
+ * included) and transfers that buffer back (no structured clone of ids). Pass `usage` to learn each
+ * worker's CPU time, e.g. to measure throughput per worker on a shared machine.
+ *
  * ```ts
  * docs.pipe(Tokenize.tokenize(tokenizer, { workers: 4, eos: "<|endoftext|>" }))
  * Tokenize.tokenize(docs, tokenizer)
@@ -14,7 +19,7 @@
 import { Effect, Stream } from "effect"
 import { dual } from "effect/Function"
 import { type Doc, Operator } from "@pretrain/dataflow"
-import type { EncodeReply, EncodeRequest } from "./internal/encodeWorker.ts"
+import type { EncodeReply, EncodeRequest, EncodeWorkerData } from "./internal/encodeWorker.ts"
 import { WorkerPool, workerUrl } from "./internal/WorkerPool.ts"
 import type { Tokenizer } from "./Tokenizer.ts"
 
@@ -30,7 +35,21 @@ export interface TokenizeOptions<F extends string = "input_ids"> {
   readonly eos?: string | undefined
   /** `array` (default): a `number[]` (what the Parquet and JSONL sinks write); `typed`: a `Uint32Array`. */
   readonly as?: "array" | "typed" | undefined
+  /** Filled in when the stream ends: the worker threads' CPU time (see {@link usage}). */
+  readonly usage?: Usage | undefined
 }
+
+/** What the worker threads of one `tokenize` stream used. @since 0.1.0 @category models */
+export interface Usage {
+  /**
+   * CPU seconds of each worker thread over its whole life: start, tokenizer restore, receiving
+   * texts, encoding, sending ids (empty with `workers: 0`, or where Node cannot tell).
+   */
+  workerCpuSeconds: Array<number>
+}
+
+/** An empty {@link Usage} to pass as the `usage` option. @since 0.1.0 @category constructors */
+export const usage = (): Usage => ({ workerCpuSeconds: [] })
 
 /** A Doc with its ids (a `Uint32Array` when `as: "typed"`). @since 0.1.0 @category models */
 export type Tokenized<A, F extends string = "input_ids"> = A & { readonly [K in F]: Array<number> | Uint32Array }
@@ -70,19 +89,32 @@ export const tokenize: {
     const workers = options.workers ?? 0
     const typed = options.as === "typed"
     if (workers <= 0) return Operator.map(self, "tokenize", (doc: A) => withIds(doc, field, tokenizer.encode(doc.content), eos, typed))
-    const snapshot = tokenizer.snapshot()
+    const data: EncodeWorkerData = { snapshot: tokenizer.snapshot(), eos }
+    const usageOut = options.usage
     return Stream.unwrap(Effect.map(
       Effect.acquireRelease(
-        Effect.sync(() => new WorkerPool<EncodeRequest, EncodeReply>(workerUrl("encodeWorker"), workers, snapshot)),
-        (pool) => Effect.promise(() => pool.close())
+        Effect.sync(() => new WorkerPool<EncodeRequest, EncodeReply>(workerUrl("encodeWorker"), workers, data)),
+        (pool) =>
+          Effect.andThen(
+            usageOut === undefined ? Effect.void : Effect.map(Effect.promise(() => pool.cpuSeconds()), (s) => {
+              usageOut.workerCpuSeconds = s
+            }),
+            Effect.promise(() => pool.close())
+          )
       ),
       (pool) => {
         let next = 0
         return self.pipe(
           Operator.batch(options.batchSize ?? 64),
           Stream.mapEffect((batch) =>
-            Effect.map(Effect.promise(() => pool.submit({ id: next++, texts: batch.map((d) => d.content) })), (reply) =>
-              batch.map((doc, i) => withIds(doc, field, reply.ids.subarray(reply.offsets[i]!, reply.offsets[i + 1]!), eos, typed))), { concurrency: workers * 2 }),
+            Effect.map(Effect.promise(() => pool.submit({ id: next++, texts: batch.map((d) => d.content) })), (reply) => {
+              // The ids (end-of-text included) arrive in one transferred buffer: only slice it.
+              const { ids, offsets } = reply
+              return batch.map((doc, i) => {
+                const part = ids.subarray(offsets[i]!, offsets[i + 1]!)
+                return { ...doc, [field]: typed ? part.slice() : Array.from(part) }
+              })
+            }), { concurrency: workers * 2 }),
           Operator.unbatch
         ) as Stream.Stream<Tokenized<A, F>, E, R>
       }

@@ -17,7 +17,6 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs"
-import { Effect } from "effect"
 import { BpeModel, type BpeTables } from "./Bpe.ts"
 import * as ByteLevel from "./ByteLevel.ts"
 import { TokenizerFileError, UnsupportedTokenizer } from "./Errors.ts"
@@ -301,14 +300,6 @@ export class Tokenizer {
     return Tokenizer.fromString(text, file)
   }
 
-  /** Read a tokenizer.json file. @since 0.1.0 @category constructors */
-  static load(file: string): Effect.Effect<Tokenizer, TokenizerFileError | UnsupportedTokenizer> {
-    return Effect.try({
-      try: () => Tokenizer.fromFileSync(file),
-      catch: (e) => e instanceof TokenizerFileError || e instanceof UnsupportedTokenizer ? e : new TokenizerFileError({ file, reason: String(e) })
-    })
-  }
-
   /** Number of ids, added tokens included. @since 0.1.0 */
   get vocabSize(): number {
     return this.decodeBytes.length
@@ -365,6 +356,29 @@ export class Tokenizer {
     this.out.length = 0
     this.run(text, options)
     return this.out.take()
+  }
+
+  /**
+   * Token ids of many texts at once, back to back in one array: the ids of `texts[i]` are
+   * `ids.subarray(offsets[i], offsets[i + 1])`, each followed by `eos` when given. One result
+   * buffer per batch (what the worker threads of `Tokenize` send back, transferred, not copied).
+   *
+   * @since 0.1.0
+   */
+  encodeBatch(texts: ReadonlyArray<string>, options?: EncodeOptions & { readonly eos?: number | undefined }): { readonly ids: Uint32Array<ArrayBuffer>; readonly offsets: Uint32Array<ArrayBuffer> } {
+    const offsets = new Uint32Array(texts.length + 1)
+    const eos = options?.eos
+    const out = this.out
+    out.length = 0
+    for (let i = 0; i < texts.length; i++) {
+      this.run(texts[i]!, options)
+      if (eos !== undefined) {
+        out.reserve(1)
+        out.data[out.length++] = eos
+      }
+      offsets[i + 1] = out.length
+    }
+    return { ids: out.take(), offsets }
   }
 
   /**

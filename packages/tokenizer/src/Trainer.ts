@@ -26,7 +26,7 @@
 import * as ByteLevel from "./ByteLevel.ts"
 import { TrainOptionsError } from "./Errors.ts"
 import { PairIndex } from "./internal/PairIndex.ts"
-import { encodeInto, maxBytes } from "./internal/utf8.ts"
+import { byteLengthOfUnits, encodeInto, maxBytes } from "./internal/utf8.ts"
 import { PieceTable } from "./internal/PieceTable.ts"
 import { PieceCounter, type PruneReport } from "./PieceCounter.ts"
 import * as PreTokenizer from "./PreTokenizer.ts"
@@ -156,6 +156,27 @@ export const trainFromCounts = (counts: ReadonlyMap<string, number>, options: Tr
 const trainFromTable = (table: PieceTable, options: TrainOptions): TrainResult => {
   validate(options)
   const special = SpecialTokens.resolve(options.special ?? ["<|endoftext|>"])
+  // The loop's arrays are out of scope (collectable) before the tokenizer's tables are built.
+  const { tokens, merges, distinctPieces } = mergeLoop(table, options, special)
+  const json = toJson(tokens, special, merges, options)
+  return {
+    tokenizer: new Tokenizer(json, "<trained>"),
+    stats: {
+      documents: 0,
+      characters: 0,
+      distinctPieces,
+      merges: merges.length,
+      vocabSize: tokens.length,
+      pruned: { rounds: 0, pieces: 0, occurrences: 0, maxCount: 0 }
+    }
+  }
+}
+
+const mergeLoop = (
+  table: PieceTable,
+  options: TrainOptions,
+  special: ReadonlyArray<string>
+): { tokens: Array<string>; merges: Array<readonly [number, number]>; distinctPieces: number } => {
   const minFrequency = options.minFrequency ?? 0
   const maxLen = options.maxTokenLength ?? Number.MAX_SAFE_INTEGER
   const tokens: Array<string> = [...special]
@@ -175,18 +196,21 @@ const trainFromTable = (table: PieceTable, options: TrainOptions): TrainResult =
     byteToId[b] = id
   }
 
-  // Pieces → id sequences (pieces of one byte hold no pair and are skipped).
+  // Pieces → id sequences (pieces of one byte hold no pair and are skipped), sized exactly.
   const distinctPieces = table.size
   const multi = (e: number) => table.len[e]! > 1 || table.chars[table.start[e]!]! >= 0x80
   let words = 0
   let total = 0
+  let initialPairs = 0
   for (let e = 0; e < table.size; e++) {
     if (multi(e)) {
+      const n = byteLengthOfUnits(table.chars, table.start[e]!, table.start[e]! + table.len[e]!)
       words++
-      total += maxBytes(table.len[e]!)
+      total += n
+      initialPairs += n - 1
     }
   }
-  let sym = new Int32Array(total)
+  const sym = new Int32Array(total)
   const wStart = new Int32Array(words)
   const wLen = new Int32Array(words)
   const wCount = new Float64Array(words)
@@ -205,18 +229,18 @@ const trainFromTable = (table: PieceTable, options: TrainOptions): TrainResult =
     off += len
     w++
   }
-  sym = sym.slice(0, off)
   table.clear()
 
-  // Pair counts and occurrence lists (linked lists in a typed-array pool).
+  // Pair counts and occurrence lists (linked lists in a typed-array pool, sized for the initial
+  // occurrences and grown by half when merges add more).
   const pairs = new PairIndex(1 << 16)
   let pCount = new Float64Array(1 << 16)
   let pHead = new Int32Array(1 << 16)
   let pTail = new Int32Array(1 << 16)
   let pStamp = new Int32Array(1 << 16)
   let pMerged = new Uint8Array(1 << 16)
-  let occWord = new Int32Array(1 << 20)
-  let occNext = new Int32Array(1 << 20)
+  let occWord = new Int32Array(Math.max(1024, initialPairs + (initialPairs >> 3)))
+  let occNext = new Int32Array(occWord.length)
   let occSize = 0
   let occFree = -1
   const pairOf = (a: number, b: number): number => {
@@ -245,8 +269,13 @@ const trainFromTable = (table: PieceTable, options: TrainOptions): TrainResult =
     if (o >= 0) occFree = occNext[o]!
     else {
       if (occSize === occWord.length) {
-        occWord = grow32(occWord, occSize + 1)
-        occNext = grow32(occNext, occSize + 1)
+        const n = occSize + (occSize >> 1)
+        const ow = new Int32Array(n)
+        ow.set(occWord)
+        occWord = ow
+        const on = new Int32Array(n)
+        on.set(occNext)
+        occNext = on
       }
       o = occSize++
     }
@@ -400,18 +429,7 @@ const trainFromTable = (table: PieceTable, options: TrainOptions): TrainResult =
     }
   }
 
-  const json = toJson(tokens, special, merges, options)
-  return {
-    tokenizer: new Tokenizer(json, "<trained>"),
-    stats: {
-      documents: 0,
-      characters: 0,
-      distinctPieces,
-      merges: merges.length,
-      vocabSize: tokens.length,
-      pruned: { rounds: 0, pieces: 0, occurrences: 0, maxCount: 0 }
-    }
-  }
+  return { tokens, merges, distinctPieces }
 }
 
 /** The tokenizer.json document of a training result. */

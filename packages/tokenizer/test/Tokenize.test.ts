@@ -27,6 +27,22 @@ describe("Tokenize.tokenize", () => {
     expect(Array.from(out[0]!.input_ids)).toEqual([...tokenizer.encode("x = 1"), 0])
   })
 
+  it("reports each worker's CPU time when asked", async () => {
+    const usage = Tokenize.usage()
+    const out = await Effect.runPromise(Stream.runCollect(Stream.fromIterable(input).pipe(Tokenize.tokenize(tokenizer, { workers: 2, batchSize: 4, as: "typed", usage }))))
+    expect(out.length).toBe(input.length)
+    expect(usage.workerCpuSeconds).toHaveLength(2)
+    for (const s of usage.workerCpuSeconds) expect(s).toBeGreaterThan(0)
+  })
+
+  it("encodeBatch: all ids back to back, each text's followed by eos", () => {
+    const texts = input.slice(0, 5).map((d) => d.content).concat([""])
+    const { ids, offsets } = tokenizer.encodeBatch(texts, { eos: 0 })
+    expect(offsets).toHaveLength(texts.length + 1)
+    texts.forEach((t, i) => expect(Array.from(ids.subarray(offsets[i]!, offsets[i + 1]!))).toEqual([...tokenizer.encode(t), 0]))
+    expect(offsets[texts.length]).toBe(ids.length)
+  })
+
   it("writes to another field", async () => {
     const out = await Effect.runPromise(Stream.runCollect(Stream.make({ content: "x = 1" }).pipe(Tokenize.tokenize(tokenizer, { field: "tokens" }))))
     expect(tokenizer.decode(out[0]!.tokens)).toBe("x = 1")

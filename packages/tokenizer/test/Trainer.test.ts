@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -70,6 +71,24 @@ describe("Trainer", () => {
   it("never learns from special tokens in the text", () => {
     const { tokenizer } = Trainer.train(Array(20).fill("<fim_prefix>x<fim_suffix>"), { vocabSize: 400, special: "starcoder" })
     for (const t of Object.keys(tokenizer.json.model.vocab).slice(19 + 256)) expect(t).not.toContain("fim")
+  })
+
+  it("imports without the Effect runtime and without dataflow (the pure modules; the encode worker loads only these)", () => {
+    // A fresh process records every module it resolves while importing the pure modules.
+    const modules = ["Trainer", "PieceCounter", "PreTokenizer", "Tokenizer"].map((m) => new URL(`../src/${m}.ts`, import.meta.url).href)
+    const script = `
+      import { registerHooks } from "node:module"
+      const seen = []
+      registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.push(r.url); return r } })
+      for (const url of ${JSON.stringify(modules)}) await import(url)
+      console.log(JSON.stringify(seen))`
+    const seen: Array<string> = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }))
+    expect(seen.some((u) => u.endsWith("/src/Trainer.ts"))).toBe(true)
+    expect(seen.filter((u) => /dataflow|@pretrain/.test(u))).toEqual([])
+    // Only effect's Data module and its few dependencies (for the typed errors), no runtime.
+    const effect = seen.filter((u) => u.includes("/node_modules/effect/"))
+    expect(effect.filter((u) => /\/(Effect|Stream|Layer|Schema|index)\.js$/.test(u))).toEqual([])
+    expect(new Set(effect).size).toBeLessThanOrEqual(20)
   })
 
   it("rejects bad options with a typed error", () => {

@@ -6,7 +6,7 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Commands } from "@pretrain/dataflow"
 import { TokenizerInputError } from "../Errors.ts"
-import { Tokenizer } from "../Tokenizer.ts"
+import * as TokenizerFile from "../TokenizerFile.ts"
 import { jsonFlag, tokenizerFlag } from "./shared.ts"
 
 /** @since 0.1.0 @category commands */
@@ -20,7 +20,7 @@ export const encode = Command.make(
   },
   (a) =>
     Commands.reportFailure(Effect.gen(function*() {
-      const tokenizer = yield* Tokenizer.load(a.tokenizer)
+      const tokenizer = yield* TokenizerFile.load(a.tokenizer)
       const file = Option.getOrUndefined(a.file)
       const text = Option.isSome(a.text)
         ? a.text.value

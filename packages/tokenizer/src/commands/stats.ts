@@ -6,7 +6,7 @@ import { Argument, Command } from "effect/cli"
 import { Commands } from "@pretrain/dataflow"
 import * as Compression from "../Compression.ts"
 import * as Inputs from "../Inputs.ts"
-import { Tokenizer } from "../Tokenizer.ts"
+import * as TokenizerFile from "../TokenizerFile.ts"
 import { jsonFlag, tokenizerFlag } from "./shared.ts"
 
 /** The lines `stats` prints. @since 0.1.0 @category utils */
@@ -34,7 +34,7 @@ export const stats = Command.make(
   },
   (a) =>
     Commands.reportFailure(Effect.gen(function*() {
-      const tokenizer = yield* Tokenizer.load(a.tokenizer)
+      const tokenizer = yield* TokenizerFile.load(a.tokenizer)
       const summary = yield* Compression.measure(tokenizer, Inputs.documents(a.inputs))
       yield* Console.log(a.json ? Commands.toJson(summary) : formatSummary(summary))
     }))

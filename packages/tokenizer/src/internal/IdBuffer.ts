@@ -1,6 +1,6 @@
 /** A growable `Uint32Array` of token ids. */
 export class IdBuffer {
-  data: Uint32Array
+  data: Uint32Array<ArrayBuffer>
   length = 0
   constructor(capacity = 1024) {
     this.data = new Uint32Array(capacity)
@@ -15,7 +15,7 @@ export class IdBuffer {
     this.data = next
   }
   /** A copy of the ids, then empty the buffer. */
-  take(): Uint32Array {
+  take(): Uint32Array<ArrayBuffer> {
     const out = this.data.slice(0, this.length)
     this.length = 0
     return out

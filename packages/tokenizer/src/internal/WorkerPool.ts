@@ -59,6 +59,13 @@ export class WorkerPool<Req extends { readonly id: number }, Rep extends { reado
     })
   }
 
+  /** Each worker's thread CPU time over its whole life, in seconds (empty where Node cannot tell). */
+  async cpuSeconds(): Promise<Array<number>> {
+    if (this.all.length === 0 || typeof this.all[0]!.cpuUsage !== "function") return []
+    const usage = await Promise.all(this.all.map((w) => w.cpuUsage().catch(() => undefined)))
+    return usage.flatMap((u) => u === undefined ? [] : [(u.user + u.system) / 1e6])
+  }
+
   close(): Promise<void> {
     return Promise.all(this.all.map((w) => w.terminate())).then(() => undefined)
   }

@@ -40,3 +40,18 @@ export const encodeInto = (text: string, start: number, end: number, out: Uint8A
   }
   return n
 }
+
+/** UTF-8 length of UTF-16 units `units[start, end)`, counted as {@link encodeInto} writes them. */
+export const byteLengthOfUnits = (units: Uint16Array, start: number, end: number): number => {
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = units[i]!
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && units[i + 1]! >= 0xdc00 && units[i + 1]! <= 0xdfff) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
