@@ -70,13 +70,14 @@ export const tokenizerFile = (dir: string, special: "starcoder2" | "starcoder" =
  * Returns `undefined` when python3 or numpy is missing (the caller skips, or fails under CI=true).
  */
 export const pythonRead = (prefix: string): { dtype: string; sequences: Array<Array<number>>; document_indices: Array<number> } | undefined => {
-  const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" })
-  if (probe.status !== 0) {
-    if (process.env.CI === "true") throw new Error(`python3 with numpy is required under CI=true: ${probe.stderr ?? probe.error}`)
+  // the python3 on PATH, or Debian's (where .ci/run installs python3-numpy when PATH's lacks numpy)
+  const python = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import numpy"]).status === 0)
+  if (python === undefined) {
+    if (process.env.CI === "true") throw new Error("python3 with numpy is required under CI=true (apt-get install python3-numpy)")
     console.warn("skipping the independent Megatron reader: python3 with numpy is not available")
     return undefined
   }
-  const r = spawnSync("python3", [path.join(import.meta.dirname, "read_megatron.py"), prefix], { encoding: "utf8", maxBuffer: 1 << 28 })
+  const r = spawnSync(python, [path.join(import.meta.dirname, "read_megatron.py"), prefix], { encoding: "utf8", maxBuffer: 1 << 28 })
   if (r.status !== 0) throw new Error(`read_megatron.py failed: ${r.stderr}`)
   return JSON.parse(r.stdout)
 }
