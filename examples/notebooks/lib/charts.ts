@@ -69,16 +69,38 @@ export const barsSvg = (rows: ReadonlyArray<Row>, options: BarsOptions): string 
   return parts.join("\n")
 }
 
-/** Something Deno's Jupyter kernel displays as an SVG image. */
-export const svg = (markup: string) => ({
-  [Symbol.for("Jupyter.display")]: () => ({ "image/svg+xml": markup })
-})
+type Jupyter = { readonly display: (data: Record<string, string>, options: { readonly raw: true }) => Promise<void> }
 
-/** Something Deno's Jupyter kernel displays as an HTML table. */
-export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>) => {
+/**
+ * Send one output to the notebook now, as display data with these MIME types. Awaiting it matters:
+ * with Deno 2.9.6's kernel, a cell's return value, `console.log` output and even an awaited
+ * `Deno.jupyter.display` can reach Jupyter after the cell is reported idle, and nbconvert then
+ * drops them; letting the event loop turn after the display before the cell ends prevents it.
+ */
+export const display = (data: Record<string, string>): Promise<void> => {
+  const deno = (globalThis as { readonly Deno?: { readonly jupyter?: Jupyter } }).Deno
+  if (deno?.jupyter === undefined) {
+    console.log(data["text/plain"] ?? data["text/html"] ?? data["image/svg+xml"])
+    return Promise.resolve()
+  }
+  // the kernel queues the message; a turn of the event loop lets it go out before the cell ends
+  return deno.jupyter.display(data, { raw: true }).then(() => new Promise<void>((resolve) => setTimeout(resolve, 20)))
+}
+
+/** Show text (instead of `console.log`). */
+export const print = (text: string): Promise<void> => display({ "text/plain": text })
+
+/** Show an SVG image. */
+export const svg = (markup: string): Promise<void> => display({ "image/svg+xml": markup })
+
+/** Show an HTML table. */
+export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): Promise<void> => {
   const cell = (tag: string, v: string | number) => `<${tag}>${escape(typeof v === "number" ? v.toLocaleString("en") : v)}</${tag}>`
   const html = `<table><thead><tr>${header.map((h) => cell("th", h)).join("")}</tr></thead><tbody>${
     rows.map((r) => `<tr>${r.map((v) => cell("td", v)).join("")}</tr>`).join("")
   }</tbody></table>`
-  return { [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": rows.map((r) => r.join("\t")).join("\n") }) }
+  return display({ "text/html": html, "text/plain": [header, ...rows].map((r) => r.join("\t")).join("\n") })
 }
+
+/** Show HTML as it is. */
+export const html = (markup: string, text: string): Promise<void> => display({ "text/html": markup, "text/plain": text })

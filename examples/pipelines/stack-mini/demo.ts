@@ -5,6 +5,7 @@
  */
 import * as path from "node:path"
 import { CorpusSummary, Progress, runPipelinePromise } from "@pretrain/dataflow"
+import { Report } from "@pretrain/cli"
 import { Demo as Curation } from "@pretrain/curation"
 import { Demo as Dedup } from "@pretrain/dedup"
 import { Demo as Packing } from "@pretrain/packing"
@@ -57,4 +58,7 @@ console.log(`${Packing.summarize(packed)}\n`)
 const uniqueTokens = Math.round(corpus.stats.bytesOut / tokenizer.heldOut.bytesPerToken)
 console.log(`corpus: ${corpus.stats.docsOut} documents, ${(corpus.stats.bytesOut / 1e6).toFixed(1)} MB, about ${uniqueTokens.toLocaleString("en")} tokens`)
 console.log(`${Scaling.scalingSummary(uniqueTokens)}\n`)
+const report = path.join(outDir(params), "report.html")
+await Effect.runPromise(Report.writeReport(outDir(params), report, { force: true }))
 console.log(`outputs: ${outDir(params)} (each stage's stats.json next to its parts; done in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+console.log(`report: ${report}`)

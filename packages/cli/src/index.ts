@@ -4,3 +4,4 @@
  * @since 0.1.0
  */
 export * from "./Cli.ts"
+export * as Report from "./Report.ts"

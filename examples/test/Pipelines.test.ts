@@ -1,0 +1,143 @@
+/**
+ * The example pipelines under examples/pipelines, each run on small inputs made here: through the
+ * `pretrain` binary (`pretrain run`) or `node`, as their headers say, and checked by what they wrote.
+ */
+import { execFileSync, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as zlib from "node:zlib"
+import { DuckDBInstance } from "@duckdb/node-api"
+import { Parquet } from "@pretrain/dataflow"
+import { beforeAll, describe, expect, it } from "vitest"
+
+const examples = path.resolve(import.meta.dirname, "..")
+const bin = path.resolve(examples, "../packages/cli/dist/bin.js")
+
+let tmp: string
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pretrain-pipelines-"))
+})
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, args, { cwd: examples, encoding: "utf8", env: { ...process.env, ...env, NO_COLOR: "1" } })
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}:\n${r.stderr}\n${r.stdout}`)
+  return r.stdout + r.stderr
+}
+
+const rowsOf = (dir: string) =>
+  fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort().flatMap((f) => Parquet.readFileSync(path.join(dir, f)))
+
+const stats = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "stats.json"), "utf8")) as { docsOut: number; drops: Record<string, number> }
+
+const code = (name: string, extra = "") =>
+  `export function ${name}(items: Array<number>, limit = 10): Array<number> {\n  const out: Array<number> = []\n  for (const item of items) {\n    if (out.length >= limit) break\n    out.push(item * 2 + 1)\n  }\n  return out\n}\n${extra}`
+
+describe("byo-repos: a folder of git checkouts", () => {
+  it("ingests each checkout as its own repository (tracked files only) and dedups across them", () => {
+    const repos = path.join(tmp, "checkouts")
+    const make = (name: string, files: Record<string, string>, untracked: Record<string, string> = {}) => {
+      const dir = path.join(repos, name)
+      for (const [f, text] of Object.entries({ ...files, ...untracked })) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true })
+        fs.writeFileSync(path.join(dir, f), text)
+      }
+      const git = (...args: Array<string>) => execFileSync("git", args, { cwd: dir, stdio: "pipe" })
+      git("init", "-q")
+      git("add", ...Object.keys(files))
+      git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "init")
+    }
+    make("alpha", { "src/take.ts": code("take"), "src/other.ts": "export const pi = 3.14159\nexport const e = 2.71828\n" }, { "notes.txt": "not tracked\n" })
+    make("beta", { "lib/take.ts": code("take"), "lib/min.js": `var x=[${"1,".repeat(800)}1];\n` })
+    make("gamma", { "take.ts": code("take", "// patched in gamma\n"), "README.md": "# gamma\n\nSomething else entirely.\n" })
+    const out = path.join(tmp, "byo-out")
+    const log = run([bin, "run", "pipelines/byo-repos/pipeline.ts", "--workers", "1"], { REPOS: repos, OUT: out })
+    expect(log).toContain("near-dedup")
+    const ingest = rowsOf(path.join(out, "ingest"))
+    expect(ingest.map((r) => `${r.repo_name}:${r.path}`).sort()).toEqual(["alpha:src/other.ts", "alpha:src/take.ts", "beta:lib/take.ts", "gamma:README.md", "gamma:take.ts"])
+    expect(stats(path.join(out, "ingest")).drops).toEqual({ "max-line-length": 1 })
+    expect(stats(path.join(out, "exact-dedup")).drops).toEqual({ "exact-duplicate": 1 })
+    expect(stats(path.join(out, "near-dedup")).drops).toEqual({ "near-duplicate": 1 })
+    const kept = rowsOf(path.join(out, "near-dedup"))
+    expect(kept.filter((r) => String(r.path).endsWith("take.ts")).length).toBe(1)
+    expect(kept.length).toBe(3)
+  })
+})
+
+describe("stack-v2-parquet: The Stack v2 shards as published", () => {
+  it("reads v2 rows with the stack-v2 mapping, filters on metadata, attaches blob texts, filters on text", async () => {
+    const dir = path.join(tmp, "v2")
+    const shards = path.join(dir, "data", "Python")
+    const blobs = path.join(dir, "blobs")
+    fs.mkdirSync(shards, { recursive: true })
+    fs.mkdirSync(path.join(blobs, "content"), { recursive: true })
+    const texts: Record<string, string> = {
+      b1: "def add(a, b):\n    return a + b\n",
+      b2: "package main\n\nfunc main() {}\n",
+      b3: "def sub(a, b):\n    return a - b\n",
+      b5: `x = [${"0, ".repeat(100)}0]\n`.repeat(3), // lines under 1000 characters, 300 on average
+      b6: "def vendored():\n    pass\n"
+    }
+    for (const [id, text] of Object.entries(texts)) fs.writeFileSync(path.join(blobs, "content", id), zlib.gzipSync(Buffer.from(text)))
+    // b4 has no blob: the text was not downloaded
+    const rows: Array<[string, string, string, string, boolean, boolean]> = [
+      ["b1", "o/a", "/add.py", "Python", false, false],
+      ["b2", "o/b", "/main.go", "Go", false, false],
+      ["b3", "o/a", "/sub.py", "Python", false, false],
+      ["b4", "o/c", "/gone.py", "Python", false, false],
+      ["b5", "o/c", "/data.py", "Python", false, false],
+      ["b6", "o/d", "/vendor/v.py", "Python", true, false]
+    ]
+    const db = await DuckDBInstance.create(":memory:")
+    const conn = await db.connect()
+    try {
+      const values = rows.map(([id, repo, p, lang, vendor, generated]) =>
+        `('${id}', 'dir-${id}', '${p}', 'c-${id}', ['MIT'], 'permissive', '${repo}', 'snap', 'rev', 'refs/heads/main', TIMESTAMP '2023-09-06 12:00:00', TIMESTAMP '2022-01-01 00:00:00', TIMESTAMP '2022-01-01 00:00:00', 1::BIGINT, 3::BIGINT, 1::BIGINT, NULL, NULL, NULL, '${lang}', 'UTF-8', '${lang}', ${vendor}, ${generated}, ${Buffer.byteLength(texts[id] ?? "")}::BIGINT, '${p.split(".").at(-1)}')`
+      ).join(",\n")
+      await conn.run(`COPY (SELECT * FROM (VALUES ${values}) AS t(blob_id, directory_id, path, content_id, detected_licenses, license_type, repo_name,
+        snapshot_id, revision_id, branch_name, visit_date, revision_date, committer_date, github_id, star_events_count, fork_events_count,
+        gha_license_id, gha_event_created_at, gha_created_at, gha_language, src_encoding, language, is_vendor, is_generated, length_bytes, extension))
+        TO '${path.join(shards, "train-00000-of-00001.parquet")}' (FORMAT parquet, COMPRESSION zstd)`)
+    } finally {
+      conn.closeSync()
+    }
+    const out = path.join(dir, "out")
+    run([bin, "run", "pipelines/stack-v2-parquet/pipeline.ts", "--workers", "1"], { SHARDS: path.join(dir, "data", "*", "*.parquet"), BLOBS: blobs, OUT: out, LANGUAGES: "Python" })
+    const kept = rowsOf(out)
+    expect(kept.map((r) => r.path).sort()).toEqual(["/add.py", "/sub.py"])
+    expect(kept.find((r) => r.path === "/add.py")).toMatchObject({ content: texts.b1, repo_name: "o/a", blob_id: "b1", license_type: "permissive", star_events_count: 3 })
+    expect(stats(out).drops).toEqual({ language: 1, "vendor-or-generated": 1, "content-missing": 1, "avg-line-length": 1 })
+  })
+})
+
+describe("incremental-dedup: a new crawl against an existing dataset", () => {
+  it("indexes the dataset once, keeps only new material, reuses the index for the next crawl", () => {
+    const dir = path.join(tmp, "incr")
+    fs.mkdirSync(dir, { recursive: true })
+    const jsonl = (file: string, docs: Array<Record<string, unknown>>) => fs.writeFileSync(file, docs.map((d) => JSON.stringify(d)).join("\n") + "\n")
+    const existing = path.join(dir, "existing.jsonl")
+    jsonl(existing, [
+      { content: code("take"), repo_name: "old/a", path: "take.ts" },
+      { content: "export const answer = () => 42 // the answer to everything\n", repo_name: "old/b", path: "answer.ts" }
+    ])
+    const crawl = path.join(dir, "crawl.jsonl")
+    jsonl(crawl, [
+      { content: code("take"), repo_name: "new/a", path: "copy.ts" },
+      { content: code("take", "// one more line\n"), repo_name: "new/b", path: "near.ts" },
+      { content: "def brand_new(x):\n    return [y for y in range(x) if y % 3 == 0]\n", repo_name: "new/c", path: "new.py" },
+      { content: "def brand_new(x):\n    return [y for y in range(x) if y % 3 == 0]\n", repo_name: "new/d", path: "dup.py" }
+    ])
+    const out = path.join(dir, "out")
+    const first = run(["pipelines/incremental-dedup/run.ts", "--existing", existing, "--crawl", crawl, "--out", out])
+    expect(first).toContain("built the index")
+    expect(first).toContain("new documents: 1, already in")
+    const kept = rowsOf(out)
+    expect(kept.map((r) => r.path)).toEqual(["new.py"])
+    expect(stats(out).drops).toEqual({ "in-index": 2, "near-duplicate": 1 })
+    const crawl2 = path.join(dir, "crawl2.jsonl")
+    jsonl(crawl2, [{ content: "export const answer = () => 42 // the answer to everything\n", repo_name: "new/e", path: "a.ts" }, { content: "fn main() { println!(\"hello, world\"); }\n", repo_name: "new/f", path: "main.rs" }])
+    const second = run(["pipelines/incremental-dedup/run.ts", "--existing", existing, "--crawl", crawl2, "--out", path.join(dir, "out2"), "--index", `${out}.index`])
+    expect(second).toContain("reused the index")
+    expect(rowsOf(path.join(dir, "out2")).map((r) => r.path)).toEqual(["main.rs"])
+  })
+})
