@@ -7,7 +7,7 @@
  */
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import { ADAMW_DEFAULTS, type AdamWOptions } from "./Reference.ts"
 import type { Tensor } from "./Tensor.ts"
 
@@ -17,24 +17,18 @@ export type { AdamWOptions as Options } from "./Reference.ts"
 const kernel = (scaleTensor: boolean): Kernel => ({
   name: scaleTensor ? "adamw_scaled" : "adamw",
   code: `
-struct P { n: u32, lr: f32, b1: f32, b2: f32, eps: f32, wd: f32, c1: f32, c2: f32, scale: f32, scaleIndex: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> grads: array<f32>;
-@group(0) @binding(2) var<storage, read_write> params: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+${layout("n: u32, lr: f32, b1: f32, b2: f32, eps: f32, wd: f32, c1: f32, c2: f32, scale: f32, scaleIndex: u32", { read: ["grads"], write: ["params", "m", "v"] })}
 ${scaleTensor ? "@group(0) @binding(5) var<storage, read> scale: array<f32>;" : ""}
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.n) { return; }
+${flatMain(
+  "p.n",
+  `
   let g = grads[i] * ${scaleTensor ? "scale[p.scaleIndex]" : "p.scale"};
   let mi = p.b1 * m[i] + (1.0 - p.b1) * g;
   let vi = p.b2 * v[i] + (1.0 - p.b2) * g * g;
   m[i] = mi;
   v[i] = vi;
-  params[i] = params[i] - p.lr * ((mi / p.c1) / (sqrt(vi / p.c2) + p.eps) + p.wd * params[i]);
-}
+  params[i] = params[i] - p.lr * ((mi / p.c1) / (sqrt(vi / p.c2) + p.eps) + p.wd * params[i]);`
+)}
 `
 })
 const PLAIN = kernel(false)

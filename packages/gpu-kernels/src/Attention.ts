@@ -13,7 +13,7 @@
 import { type CommandBatch, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { NEG_INF } from "./internal/wgsl.ts"
+import { layout, NEG_INF } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const BQ = 32
@@ -28,18 +28,26 @@ const memo = (key: string, make: () => Kernel): Kernel => {
   return k
 }
 
+const PARAMS = "T: u32, rows: u32, scale: f32, D: u32"
+
+/**
+ * Opening of a backward kernel: one invocation per position `<v>` of row `r = wid.y`, 64 per
+ * workgroup (dispatched over `[ceil(T / 64), rows]`), with `D = p.D` and the row's `base` offset.
+ */
+const perPosition = (v: string): string => `@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let r = wid.y;
+  let ${v} = wid.x * 64u + lid.x;
+  if (${v} >= p.T) { return; }
+  let D = p.D;
+  let base = r * p.T * D;`
+
 const forwardKernel = (D: number): Kernel =>
   memo(`f${D}`, () => ({
     name: `attention_forward_d${D}`,
     code: `
 const BK: u32 = ${BK}u;
-struct P { T: u32, rows: u32, scale: f32, D: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k: array<f32>;
-@group(0) @binding(3) var<storage, read> v: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> lse: array<f32>;
+${layout(PARAMS, { read: ["q", "k", "v"], write: ["out", "lse"] })}
 var<workgroup> Ks: array<f32, ${BK * D}>;
 var<workgroup> Vs: array<f32, ${BK * D}>;
 
@@ -100,24 +108,9 @@ const backwardQueryKernel = (D: number): Kernel =>
   memo(`q${D}`, () => ({
     name: `attention_backward_q_d${D}`,
     code: `
-struct P { T: u32, rows: u32, scale: f32, D: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k: array<f32>;
-@group(0) @binding(3) var<storage, read> v: array<f32>;
-@group(0) @binding(4) var<storage, read> out: array<f32>;
-@group(0) @binding(5) var<storage, read> dout: array<f32>;
-@group(0) @binding(6) var<storage, read> lse: array<f32>;
-@group(0) @binding(7) var<storage, read_write> delta: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dq: array<f32>;
+${layout(PARAMS, { read: ["q", "k", "v", "out", "dout", "lse"], write: ["delta", "dq"] })}
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let r = wid.y;
-  let t = wid.x * 64u + lid.x;
-  if (t >= p.T) { return; }
-  let D = p.D;
-  let base = r * p.T * D;
+${perPosition("t")}
   let qt = base + t * D;
   var qv: array<f32, ${D}>;
   var dov: array<f32, ${D}>;
@@ -143,24 +136,9 @@ const backwardKeyKernel = (D: number): Kernel =>
   memo(`k${D}`, () => ({
     name: `attention_backward_kv_d${D}`,
     code: `
-struct P { T: u32, rows: u32, scale: f32, D: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> q: array<f32>;
-@group(0) @binding(2) var<storage, read> k: array<f32>;
-@group(0) @binding(3) var<storage, read> v: array<f32>;
-@group(0) @binding(4) var<storage, read> dout: array<f32>;
-@group(0) @binding(5) var<storage, read> lse: array<f32>;
-@group(0) @binding(6) var<storage, read> delta: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dk: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dv: array<f32>;
+${layout(PARAMS, { read: ["q", "k", "v", "dout", "lse", "delta"], write: ["dk", "dv"] })}
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let r = wid.y;
-  let j = wid.x * 64u + lid.x;
-  if (j >= p.T) { return; }
-  let D = p.D;
-  let base = r * p.T * D;
+${perPosition("j")}
   let kj = base + j * D;
   var kv: array<f32, ${D}>;
   var vv: array<f32, ${D}>;

@@ -7,40 +7,32 @@
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const FORWARD: Kernel = {
   name: "bias_forward",
   code: `
-struct P { n: u32, C: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i < p.n) { out[i] = inp[i] + bias[i % p.C]; }
-}
+${layout("n: u32, C: u32", { read: ["inp", "bias"], write: ["out"] })}
+${flatMain(
+  "p.n",
+  `
+  out[i] = inp[i] + bias[i % p.C];`
+)}
 `
 }
 
 const BACKWARD: Kernel = {
   name: "bias_backward",
   code: `
-struct P { N: u32, C: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> dout: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dbias: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.C) { return; }
+${layout("N: u32, C: u32", { read: ["dout"], write: ["dbias"] })}
+${flatMain(
+  "p.C",
+  `
   var sum = 0.0;
   for (var n = 0u; n < p.N; n++) { sum += dout[n * p.C + i]; }
-  dbias[i] = dbias[i] + sum;
-}
+  dbias[i] = dbias[i] + sum;`
+)}
 `
 }
 

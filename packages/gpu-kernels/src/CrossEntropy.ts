@@ -8,42 +8,36 @@
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, NEG_INF, REDUCE, ROW_INDEX, ROW_WG } from "./internal/wgsl.ts"
+import { layout, NEG_INF, rowLoop, rowMain } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
+
+const EACH_V = rowLoop("v", "v < p.V")
 
 const kernel = (withGrad: boolean): Kernel => ({
   name: withGrad ? "cross_entropy_forward_backward" : "cross_entropy_forward",
   code: `
-struct P { N: u32, V: u32, dloss: f32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> targets: array<u32>;
-@group(0) @binding(3) var<storage, read_write> losses: array<f32>;
-${withGrad ? "@group(0) @binding(4) var<storage, read_write> dlogits: array<f32>;" : ""}
-${REDUCE}
-@compute @workgroup_size(${ROW_WG})
-fn main(${BUILTINS}) {
-  ${ROW_INDEX}
-  if (row >= p.N) { return; }
+${layout("N: u32, V: u32, dloss: f32", { read: ["logits", "targets: u32"], write: withGrad ? ["losses", "dlogits"] : ["losses"] })}
+${rowMain(
+  "p.N",
+  `
   let o = row * p.V;
-  let l = lid.x;
   var m = ${NEG_INF};
-  for (var v = l; v < p.V; v += ${ROW_WG}u) { m = max(m, logits[o + v]); }
+  ${EACH_V} { m = max(m, logits[o + v]); }
   m = reduceMax(l, m);
   var s = 0.0;
-  for (var v = l; v < p.V; v += ${ROW_WG}u) { s += exp(logits[o + v] - m); }
+  ${EACH_V} { s += exp(logits[o + v] - m); }
   s = reduceSum(l, s);
   let tgt = min(targets[row], p.V - 1u);
   if (l == 0u) { losses[row] = log(s) + m - logits[o + tgt]; }
   ${
     withGrad
-      ? `for (var v = l; v < p.V; v += ${ROW_WG}u) {
+      ? `${EACH_V} {
     let prob = exp(logits[o + v] - m) / s;
     dlogits[o + v] = dlogits[o + v] + (prob - select(0.0, 1.0, v == tgt)) * p.dloss;
   }`
       : ""
-  }
-}
+  }`
+)}
 `
 })
 const FORWARD = kernel(false)

@@ -9,45 +9,35 @@
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const FORWARD: Kernel = {
   name: "embedding_forward",
   code: `
-struct P { N: u32, C: u32, V: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> table: array<f32>;
-@group(0) @binding(2) var<storage, read> ids: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.N * p.C) { return; }
+${layout("N: u32, C: u32, V: u32", { read: ["table", "ids: u32"], write: ["out"] })}
+${flatMain(
+  "p.N * p.C",
+  `
   let n = i / p.C;
   let row = min(ids[n], p.V - 1u);
-  out[i] = table[row * p.C + i % p.C];
-}
+  out[i] = table[row * p.C + i % p.C];`
+)}
 `
 }
 
 const BACKWARD: Kernel = {
   name: "embedding_backward",
   code: `
-struct P { N: u32, C: u32, V: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> dout: array<f32>;
-@group(0) @binding(2) var<storage, read> ids: array<u32>;
-@group(0) @binding(3) var<storage, read_write> dtable: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.C) { return; }
+${layout("N: u32, C: u32, V: u32", { read: ["dout", "ids: u32"], write: ["dtable"] })}
+${flatMain(
+  "p.C",
+  `
   for (var n = 0u; n < p.N; n++) {
     let row = min(ids[n], p.V - 1u);
     dtable[row * p.C + i] = dtable[row * p.C + i] + dout[n * p.C + i];
-  }
-}
+  }`
+)}
 `
 }
 

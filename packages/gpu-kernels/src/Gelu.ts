@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
-import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { distinct, expect, unary } from "./internal/check.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 // tanh written with exp of a clamped argument: tanh(u) = 1 - 2 / (exp(2u) + 1)
@@ -19,17 +19,13 @@ const FORWARD: Kernel = {
   name: "gelu_forward",
   code: `
 ${TANH}
-struct P { n: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.n) { return; }
+${layout("n: u32", { read: ["inp"], write: ["out"] })}
+${flatMain(
+  "p.n",
+  `
   let x = inp[i];
-  out[i] = 0.5 * x * (1.0 + tanh_(S * (x + 0.044715 * x * x * x)));
-}
+  out[i] = 0.5 * x * (1.0 + tanh_(S * (x + 0.044715 * x * x * x)));`
+)}
 `
 }
 
@@ -37,28 +33,21 @@ const BACKWARD: Kernel = {
   name: "gelu_backward",
   code: `
 ${TANH}
-struct P { n: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read> dout: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dinp: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.n) { return; }
+${layout("n: u32", { read: ["inp", "dout"], write: ["dinp"] })}
+${flatMain(
+  "p.n",
+  `
   let x = inp[i];
   let th = tanh_(S * (x + 0.044715 * x * x * x));
   let local = 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * S * (1.0 + 3.0 * 0.044715 * x * x);
-  dinp[i] = dinp[i] + local * dout[i];
-}
+  dinp[i] = dinp[i] + local * dout[i];`
+)}
 `
 }
 
 /** Records `out = gelu(inp)`. @since 0.1.0 @category kernels */
 export const forward = (batch: CommandBatch, out: Tensor, inp: Tensor): void => {
-  expect("Gelu.forward", "out", out, inp.size)
-  expect("Gelu.forward", "inp", inp, undefined)
-  distinct("Gelu.forward", [out], [inp, out])
+  unary("Gelu.forward", out, inp)
   batch.dispatch(FORWARD, [inp, out], [inp.size], grid1d(inp.size, 256))
 }
 

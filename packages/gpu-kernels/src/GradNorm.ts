@@ -10,7 +10,7 @@
 import { type CommandBatch, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { expect } from "./internal/check.ts"
-import { BUILTINS, REDUCE, ROW_WG } from "./internal/wgsl.ts"
+import { BUILTINS, layout, REDUCE, ROW_WG } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const MAX_GROUPS = 256
@@ -18,10 +18,7 @@ const MAX_GROUPS = 256
 const PARTIAL: Kernel = {
   name: "gradnorm_partial",
   code: `
-struct P { n: u32, offset: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> partial: array<f32>;
+${layout("n: u32, offset: u32", { read: ["g"], write: ["partial"] })}
 ${REDUCE}
 @compute @workgroup_size(${ROW_WG})
 fn main(${BUILTINS}) {
@@ -37,10 +34,7 @@ fn main(${BUILTINS}) {
 const FINAL: Kernel = {
   name: "gradnorm_final",
   code: `
-struct P { n: u32, maxNorm: f32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> partial: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+${layout("n: u32, maxNorm: f32", { read: ["partial"], write: ["out"] })}
 ${REDUCE}
 @compute @workgroup_size(${ROW_WG})
 fn main(${BUILTINS}) {

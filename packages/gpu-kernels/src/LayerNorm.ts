@@ -6,64 +6,45 @@
  * @since 0.1.0
  */
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
-import { ShapeError } from "./Errors.ts"
-import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX, REDUCE, ROW_INDEX, ROW_WG } from "./internal/wgsl.ts"
+import { distinct, expect, normBackward, rowsOf } from "./internal/check.ts"
+import { flatMain, layout, rowLoop, rowMain } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
+
+const EACH_C = rowLoop("c", "c < p.C")
 
 const FORWARD: Kernel = {
   name: "layernorm_forward",
   code: `
-struct P { N: u32, C: u32, eps: f32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read> weight: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rstd: array<f32>;
-${REDUCE}
-@compute @workgroup_size(${ROW_WG})
-fn main(${BUILTINS}) {
-  ${ROW_INDEX}
-  if (row >= p.N) { return; }
+${layout("N: u32, C: u32, eps: f32", { read: ["inp", "weight", "bias"], write: ["out", "mean", "rstd"] })}
+${rowMain(
+  "p.N",
+  `
   let o = row * p.C;
-  let l = lid.x;
   var s = 0.0;
-  for (var c = l; c < p.C; c += ${ROW_WG}u) { s += inp[o + c]; }
+  ${EACH_C} { s += inp[o + c]; }
   let m = reduceSum(l, s) / f32(p.C);
   var v = 0.0;
-  for (var c = l; c < p.C; c += ${ROW_WG}u) { let d = inp[o + c] - m; v += d * d; }
+  ${EACH_C} { let d = inp[o + c] - m; v += d * d; }
   let r = inverseSqrt(reduceSum(l, v) / f32(p.C) + p.eps);
-  for (var c = l; c < p.C; c += ${ROW_WG}u) { out[o + c] = (inp[o + c] - m) * r * weight[c] + bias[c]; }
-  if (l == 0u) { mean[row] = m; rstd[row] = r; }
-}
+  ${EACH_C} { out[o + c] = (inp[o + c] - m) * r * weight[c] + bias[c]; }
+  if (l == 0u) { mean[row] = m; rstd[row] = r; }`
+)}
 `
 }
 
 const BACKWARD_INPUT: Kernel = {
   name: "layernorm_backward_input",
   code: `
-struct P { N: u32, C: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> dout: array<f32>;
-@group(0) @binding(2) var<storage, read> inp: array<f32>;
-@group(0) @binding(3) var<storage, read> weight: array<f32>;
-@group(0) @binding(4) var<storage, read> mean: array<f32>;
-@group(0) @binding(5) var<storage, read> rstd: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dinp: array<f32>;
-${REDUCE}
-@compute @workgroup_size(${ROW_WG})
-fn main(${BUILTINS}) {
-  ${ROW_INDEX}
-  if (row >= p.N) { return; }
+${layout("N: u32, C: u32", { read: ["dout", "inp", "weight", "mean", "rstd"], write: ["dinp"] })}
+${rowMain(
+  "p.N",
+  `
   let o = row * p.C;
-  let l = lid.x;
   let m = mean[row];
   let r = rstd[row];
   var a = 0.0;
   var b = 0.0;
-  for (var c = l; c < p.C; c += ${ROW_WG}u) {
+  ${EACH_C} {
     let norm = (inp[o + c] - m) * r;
     let dnorm = weight[c] * dout[o + c];
     a += dnorm;
@@ -71,30 +52,22 @@ fn main(${BUILTINS}) {
   }
   let dm = reduceSum(l, a) / f32(p.C);
   let dnm = reduceSum(l, b) / f32(p.C);
-  for (var c = l; c < p.C; c += ${ROW_WG}u) {
+  ${EACH_C} {
     let norm = (inp[o + c] - m) * r;
     let dnorm = weight[c] * dout[o + c];
     dinp[o + c] = dinp[o + c] + (dnorm - dm - norm * dnm) * r;
-  }
-}
+  }`
+)}
 `
 }
 
 const BACKWARD_PARAMS: Kernel = {
   name: "layernorm_backward_params",
   code: `
-struct P { N: u32, C: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> dout: array<f32>;
-@group(0) @binding(2) var<storage, read> inp: array<f32>;
-@group(0) @binding(3) var<storage, read> mean: array<f32>;
-@group(0) @binding(4) var<storage, read> rstd: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dweight: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dbias: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.C) { return; }
+${layout("N: u32, C: u32", { read: ["dout", "inp", "mean", "rstd"], write: ["dweight", "dbias"] })}
+${flatMain(
+  "p.C",
+  `
   var dw = 0.0;
   var db = 0.0;
   for (var n = 0u; n < p.N; n++) {
@@ -103,14 +76,9 @@ fn main(${BUILTINS}) {
     dw += (inp[n * p.C + i] - mean[n]) * rstd[n] * d;
   }
   dweight[i] = dweight[i] + dw;
-  dbias[i] = dbias[i] + db;
-}
+  dbias[i] = dbias[i] + db;`
+)}
 `
-}
-
-const rows = (op: string, inp: Tensor, C: number): number => {
-  if (C === 0 || inp.size % C !== 0) throw new ShapeError({ op, detail: `${inp} is not rows of ${C}` })
-  return inp.size / C
 }
 
 /** Saved statistics of a forward pass. @since 0.1.0 @category models */
@@ -133,7 +101,7 @@ export const forward = (
 ): void => {
   const op = "LayerNorm.forward"
   const C = weight.size
-  const N = rows(op, inp, C)
+  const N = rowsOf(op, inp, C)
   expect(op, "bias", bias, C)
   expect(op, "out", out, inp.size)
   expect(op, "mean", stats.mean, N)
@@ -152,11 +120,7 @@ export const backward = (
   stats: Stats
 ): void => {
   const op = "LayerNorm.backward"
-  const C = weight.size
-  const N = rows(op, inp, C)
-  expect(op, "dout", dout, inp.size)
-  expect(op, "dinp", grads.dinp, inp.size)
-  expect(op, "dweight", grads.dweight, C)
+  const { N, C } = normBackward(op, inp, weight, dout, grads)
   expect(op, "dbias", grads.dbias, C)
   distinct(op, [grads.dinp], [dout, inp, weight, stats.mean, stats.rstd, grads.dinp])
   batch.dispatch(BACKWARD_INPUT, [dout, inp, weight, stats.mean, stats.rstd, grads.dinp], [N, C], grid1d(N, 1))

@@ -12,6 +12,7 @@
 import type { CommandBatch, Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
+import { layout } from "./internal/wgsl.ts"
 import { numel, type Tensor } from "./Tensor.ts"
 
 /** @since 0.1.0 @category models */
@@ -33,11 +34,7 @@ const TILE = 64
 const KERNEL: Kernel = {
   name: "matmul",
   code: `
-struct P { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, accumulate: u32, transA: u32, transB: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+${layout("M: u32, N: u32, K: u32, strideA: u32, strideB: u32, accumulate: u32, transA: u32, transB: u32", { read: ["A", "B"], write: ["C"] })}
 var<workgroup> As: array<vec4f, 256>;
 var<workgroup> Bs: array<vec4f, 256>;
 

@@ -21,6 +21,7 @@ import { type CommandBatch, type Kernel, run } from "./Batch.ts"
 import { type DeviceLost, type GpuError, ShapeError } from "./Errors.ts"
 import type { GpuContext } from "./Gpu.ts"
 import { expect } from "./internal/check.ts"
+import { layout } from "./internal/wgsl.ts"
 import * as Tensor from "./Tensor.ts"
 
 /** The Mersenne prime 2^61 - 1. @since 0.1.0 */
@@ -134,12 +135,7 @@ export const signaturesCpu = (params: Uint32Array, hashes: Uint32Array, offsets:
 const KERNEL: Kernel = {
   name: "minhash",
   code: `
-struct P { numPerm: u32, docs: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> params: array<vec4u>;
-@group(0) @binding(2) var<storage, read> hashes: array<u32>;
-@group(0) @binding(3) var<storage, read> offsets: array<u32>;
-@group(0) @binding(4) var<storage, read_write> sig: array<u32>;
+${layout("numPerm: u32, docs: u32", { read: ["params: vec4u", "hashes: u32", "offsets: u32"], write: ["sig: u32"] })}
 var<workgroup> sh: array<u32, ${WG}>;
 var<workgroup> bounds: vec2u;
 

@@ -38,6 +38,13 @@ export interface MatmulOptions {
   readonly accumulate?: boolean | undefined
 }
 
+/** Offsets of A, B and out for product `p` of a batched matmul (a shared A or B stays at 0). */
+const productOffsets = (p: number, M: number, K: number, N: number, options: MatmulOptions) => ({
+  oa: options.shareA ? 0 : p * M * K,
+  ob: options.shareB ? 0 : p * K * N,
+  oo: p * M * N
+})
+
 /**
  * `out[b] (M x N) (+)= op(A[b]) (M x K) @ op(B[b]) (K x N)` where `op` transposes when the stored
  * layout is the transposed one.
@@ -45,13 +52,8 @@ export interface MatmulOptions {
  * @since 0.1.0 @category matmul
  */
 export const matmulForward = (out: F32, a: F32, b: F32, M: number, K: number, N: number, options: MatmulOptions = {}): void => {
-  const batch = options.batch ?? 1
-  const strideA = options.shareA ? 0 : M * K
-  const strideB = options.shareB ? 0 : K * N
-  for (let p = 0; p < batch; p++) {
-    const oa = p * strideA
-    const ob = p * strideB
-    const oo = p * M * N
+  for (let p = 0; p < (options.batch ?? 1); p++) {
+    const { oa, ob, oo } = productOffsets(p, M, K, N, options)
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
         let sum = 0
@@ -83,13 +85,8 @@ export const matmulBackward = (
   N: number,
   options: Omit<MatmulOptions, "accumulate"> = {}
 ): void => {
-  const batch = options.batch ?? 1
-  const strideA = options.shareA ? 0 : M * K
-  const strideB = options.shareB ? 0 : K * N
-  for (let p = 0; p < batch; p++) {
-    const oa = p * strideA
-    const ob = p * strideB
-    const oo = p * M * N
+  for (let p = 0; p < (options.batch ?? 1); p++) {
+    const { oa, ob, oo } = productOffsets(p, M, K, N, options)
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
         const d = dOut[oo + i * N + j]!

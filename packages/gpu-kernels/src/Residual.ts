@@ -6,37 +6,30 @@
  */
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const FORWARD: Kernel = {
   name: "residual_forward",
   code: `
-struct P { n: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i < p.n) { out[i] = a[i] + b[i]; }
-}
+${layout("n: u32", { read: ["a", "b"], write: ["out"] })}
+${flatMain(
+  "p.n",
+  `
+  out[i] = a[i] + b[i];`
+)}
 `
 }
 
 const ACCUMULATE: Kernel = {
   name: "accumulate",
   code: `
-struct P { n: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> d: array<f32>;
-@group(0) @binding(2) var<storage, read_write> acc: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i < p.n) { acc[i] = acc[i] + d[i]; }
-}
+${layout("n: u32", { read: ["d"], write: ["acc"] })}
+${flatMain(
+  "p.n",
+  `
+  acc[i] = acc[i] + d[i];`
+)}
 `
 }
 

@@ -7,21 +7,17 @@
  */
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
-import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, FLAT_INDEX } from "./internal/wgsl.ts"
+import { unary } from "./internal/check.ts"
+import { flatMain, layout } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
 
 const ROPE: Kernel = {
   name: "rope",
   code: `
-struct P { n: u32, T: u32, D: u32, offset: u32, log2base: f32, sign: f32, accumulate: u32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@compute @workgroup_size(256)
-fn main(${BUILTINS}) {
-  ${FLAT_INDEX}
-  if (i >= p.n) { return; }
+${layout("n: u32, T: u32, D: u32, offset: u32, log2base: f32, sign: f32, accumulate: u32", { read: ["inp"], write: ["out"] })}
+${flatMain(
+  "p.n",
+  `
   let half = p.D / 2u;
   let pair = i % half;
   let rowT = i / half;
@@ -36,8 +32,8 @@ fn main(${BUILTINS}) {
   var y1 = x0 * s + x1 * c;
   if (p.accumulate != 0u) { y0 += out[o]; y1 += out[o + half]; }
   out[o] = y0;
-  out[o + half] = y1;
-}
+  out[o + half] = y1;`
+)}
 `
 }
 
@@ -53,9 +49,7 @@ const encode = (batch: CommandBatch, op: string, out: Tensor, inp: Tensor, T: nu
   if (!Number.isInteger(D) || D <= 0 || D % 2 !== 0 || !Number.isInteger(T) || T <= 0 || inp.size % (T * D) !== 0) {
     throw new ShapeError({ op, detail: `${inp} is not [rows, ${T}, ${D}] with an even D` })
   }
-  expect(op, "out", out, inp.size)
-  expect(op, "inp", inp, undefined)
-  distinct(op, [out], [inp, out])
+  unary(op, out, inp)
   const n = inp.size / 2
   batch.dispatch(
     ROPE,

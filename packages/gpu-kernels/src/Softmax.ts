@@ -8,60 +8,49 @@
 import { type CommandBatch, grid1d, type Kernel } from "./Batch.ts"
 import { ShapeError } from "./Errors.ts"
 import { distinct, expect } from "./internal/check.ts"
-import { BUILTINS, NEG_INF, REDUCE, ROW_INDEX, ROW_WG } from "./internal/wgsl.ts"
+import { layout, NEG_INF, rowLoop, rowMain } from "./internal/wgsl.ts"
 import type { Tensor } from "./Tensor.ts"
+
+const EACH_SEEN = rowLoop("j", "j <= t")
 
 const FORWARD: Kernel = {
   name: "softmax_causal_forward",
   code: `
-struct P { T: u32, rows: u32, scale: f32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> inp: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-${REDUCE}
-@compute @workgroup_size(${ROW_WG})
-fn main(${BUILTINS}) {
-  ${ROW_INDEX}
-  if (row >= p.rows) { return; }
+${layout("T: u32, rows: u32, scale: f32", { read: ["inp"], write: ["out"] })}
+${rowMain(
+  "p.rows",
+  `
   let t = row % p.T;
   let o = row * p.T;
-  let l = lid.x;
   var m = ${NEG_INF};
-  for (var j = l; j <= t; j += ${ROW_WG}u) { m = max(m, p.scale * inp[o + j]); }
+  ${EACH_SEEN} { m = max(m, p.scale * inp[o + j]); }
   m = reduceMax(l, m);
   var s = 0.0;
-  for (var j = l; j <= t; j += ${ROW_WG}u) { s += exp(p.scale * inp[o + j] - m); }
+  ${EACH_SEEN} { s += exp(p.scale * inp[o + j] - m); }
   s = reduceSum(l, s);
-  for (var j = l; j < p.T; j += ${ROW_WG}u) {
+  ${rowLoop("j", "j < p.T")} {
     out[o + j] = select(0.0, exp(p.scale * inp[o + j] - m) / s, j <= t);
-  }
-}
+  }`
+)}
 `
 }
 
 const BACKWARD: Kernel = {
   name: "softmax_causal_backward",
   code: `
-struct P { T: u32, rows: u32, scale: f32 }
-@group(0) @binding(0) var<uniform> p: P;
-@group(0) @binding(1) var<storage, read> probs: array<f32>;
-@group(0) @binding(2) var<storage, read> dprobs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dinp: array<f32>;
-${REDUCE}
-@compute @workgroup_size(${ROW_WG})
-fn main(${BUILTINS}) {
-  ${ROW_INDEX}
-  if (row >= p.rows) { return; }
+${layout("T: u32, rows: u32, scale: f32", { read: ["probs", "dprobs"], write: ["dinp"] })}
+${rowMain(
+  "p.rows",
+  `
   let t = row % p.T;
   let o = row * p.T;
-  let l = lid.x;
   var d = 0.0;
-  for (var j = l; j <= t; j += ${ROW_WG}u) { d += probs[o + j] * dprobs[o + j]; }
+  ${EACH_SEEN} { d += probs[o + j] * dprobs[o + j]; }
   d = reduceSum(l, d);
-  for (var j = l; j <= t; j += ${ROW_WG}u) {
+  ${EACH_SEEN} {
     dinp[o + j] = dinp[o + j] + p.scale * probs[o + j] * (dprobs[o + j] - d);
-  }
-}
+  }`
+)}
 `
 }
 

@@ -1,6 +1,6 @@
 import { describe } from "vitest"
-import { AdamW, Batch, GradNorm, Reference, Tensor } from "../src/index.ts"
-import { expectClose, random, run, useGpu } from "./support.ts"
+import { AdamW, GradNorm, Reference, Tensor } from "../src/index.ts"
+import { expectTensorClose, random, submit, useGpu } from "./support.ts"
 
 describe("AdamW", () => {
   const gpuIt = useGpu()
@@ -15,11 +15,11 @@ describe("AdamW", () => {
         const options = { lr: 1e-2, weightDecay: 0.1, t: step, gradScale: 0.5 }
         Reference.adamw(params, grads, m, v, n, options)
         Tensor.write(t.grads, grads)
-        await run(Batch.run(gpu, (b) => AdamW.step(b, t, options)))
+        await submit(gpu, (b) => AdamW.step(b, t, options))
       }
-      expectClose(await run(Tensor.read(t.m)), m, 1e-6, 1e-5)
-      expectClose(await run(Tensor.read(t.v)), v, 1e-7, 1e-5)
-      expectClose(await run(Tensor.read(t.params)), params, 1e-6, 1e-5)
+      await expectTensorClose(t.m, m, 1e-6, 1e-5)
+      await expectTensorClose(t.v, v, 1e-7, 1e-5)
+      await expectTensorClose(t.params, params, 1e-6, 1e-5)
     })
   }
 
@@ -37,13 +37,11 @@ describe("AdamW", () => {
     const tg1 = Tensor.fromArray(gpu, g1)
     const t = { params: Tensor.fromArray(gpu, params.slice().fill(0)), grads: tg1, m: Tensor.zeros(gpu, [n]), v: Tensor.zeros(gpu, [n]) }
     Tensor.write(t.params, random(n, 3))
-    await run(
-      Batch.run(gpu, (b) => {
-        GradNorm.forward(b, out, [tg1, Tensor.fromArray(gpu, g2)], 1)
-        AdamW.step(b, t, { lr: 1e-3, t: 1 }, { tensor: out, index: 1 })
-      })
-    )
-    expectClose(await run(Tensor.read(out)), [norm, scale], 1e-5, 1e-5)
-    expectClose(await run(Tensor.read(t.params)), params, 1e-6, 1e-5)
+    await submit(gpu, (b) => {
+      GradNorm.forward(b, out, [tg1, Tensor.fromArray(gpu, g2)], 1)
+      AdamW.step(b, t, { lr: 1e-3, t: 1 }, { tensor: out, index: 1 })
+    })
+    await expectTensorClose(out, [norm, scale], 1e-5, 1e-5)
+    await expectTensorClose(t.params, params, 1e-6, 1e-5)
   })
 })

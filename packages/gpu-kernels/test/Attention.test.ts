@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Attention, Batch, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Attention, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("Attention", () => {
   const gpuIt = useGpu()
@@ -28,17 +28,15 @@ describe("Attention", () => {
         lse: Tensor.zeros(gpu, [rows, T])
       }
       const g = { dq: Tensor.zeros(gpu, shape), dk: Tensor.zeros(gpu, shape), dv: Tensor.zeros(gpu, shape) }
-      await run(
-        Batch.run(gpu, (b) => {
-          Attention.forward(b, t.out, t.lse, t, T, D)
-          Attention.backward(b, g, Tensor.fromArray(gpu, dout, shape), t, T, D)
-        })
-      )
-      expectClose(await run(Tensor.read(t.out)), out, 1e-5, 1e-4)
-      expectClose(await run(Tensor.read(t.lse)), lse, 1e-5, 1e-5)
-      expectClose(await run(Tensor.read(g.dq)), dq, 1e-5, 1e-3)
-      expectClose(await run(Tensor.read(g.dk)), dk, 1e-5, 1e-3)
-      expectClose(await run(Tensor.read(g.dv)), dv, 1e-5, 1e-3)
+      await submit(gpu, (b) => {
+        Attention.forward(b, t.out, t.lse, t, T, D)
+        Attention.backward(b, g, Tensor.fromArray(gpu, dout, shape), t, T, D)
+      })
+      await expectTensorClose(t.out, out, 1e-5, 1e-4)
+      await expectTensorClose(t.lse, lse, 1e-5, 1e-5)
+      await expectTensorClose(g.dq, dq, 1e-5, 1e-3)
+      await expectTensorClose(g.dk, dk, 1e-5, 1e-3)
+      await expectTensorClose(g.dv, dv, 1e-5, 1e-3)
     })
   }
 })

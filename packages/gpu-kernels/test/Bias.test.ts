@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Bias, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Bias, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("Bias", () => {
   const gpuIt = useGpu()
@@ -15,14 +15,12 @@ describe("Bias", () => {
       const tdbias = Tensor.fromArray(gpu, dbias)
       Reference.biasBackward(dbias, dout, N, C)
       const out = Tensor.zeros(gpu, [N, C])
-      await run(
-        Batch.run(gpu, (b) => {
-          Bias.forward(b, out, Tensor.fromArray(gpu, x, [N, C]), Tensor.fromArray(gpu, bias))
-          Bias.backward(b, tdbias, Tensor.fromArray(gpu, dout, [N, C]))
-        })
-      )
-      expectClose(await run(Tensor.read(out)), expected, 1e-6)
-      expectClose(await run(Tensor.read(tdbias)), dbias, 1e-5)
+      await submit(gpu, (b) => {
+        Bias.forward(b, out, Tensor.fromArray(gpu, x, [N, C]), Tensor.fromArray(gpu, bias))
+        Bias.backward(b, tdbias, Tensor.fromArray(gpu, dout, [N, C]))
+      })
+      await expectTensorClose(out, expected, 1e-6)
+      await expectTensorClose(tdbias, dbias, 1e-5)
     })
   }
 })

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, CrossEntropy, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, randomInts, run, useGpu } from "./support.ts"
+import { CrossEntropy, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, randomInts, submit, useGpu } from "./support.ts"
 
 describe("CrossEntropy", () => {
   const gpuIt = useGpu()
@@ -17,15 +17,13 @@ describe("CrossEntropy", () => {
       const tlosses = Tensor.zeros(gpu, [N])
       const tlosses2 = Tensor.zeros(gpu, [N])
       const td = Tensor.zeros(gpu, [N, V])
-      await run(
-        Batch.run(gpu, (b) => {
-          CrossEntropy.forward(b, tlosses, tl, tt)
-          CrossEntropy.forwardBackward(b, tlosses2, td, tl, tt, 1 / N)
-        })
-      )
-      expectClose(await run(Tensor.read(tlosses)), losses, 1e-5, 1e-5)
-      expectClose(await run(Tensor.read(tlosses2)), losses, 1e-5, 1e-5)
-      expectClose(await run(Tensor.read(td)), dlogits, 1e-6, 1e-4)
+      await submit(gpu, (b) => {
+        CrossEntropy.forward(b, tlosses, tl, tt)
+        CrossEntropy.forwardBackward(b, tlosses2, td, tl, tt, 1 / N)
+      })
+      await expectTensorClose(tlosses, losses, 1e-5, 1e-5)
+      await expectTensorClose(tlosses2, losses, 1e-5, 1e-5)
+      await expectTensorClose(td, dlogits, 1e-6, 1e-4)
     })
   }
 })

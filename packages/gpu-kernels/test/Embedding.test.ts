@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Embedding, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, randomInts, run, useGpu } from "./support.ts"
+import { Embedding, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, randomInts, submit, useGpu } from "./support.ts"
 
 describe("Embedding", () => {
   const gpuIt = useGpu()
@@ -16,14 +16,12 @@ describe("Embedding", () => {
       Reference.embeddingBackward(dtable, dout, ids, N, C)
       const tout = Tensor.zeros(gpu, [N, C])
       const tids = Tensor.fromArray(gpu, ids)
-      await run(
-        Batch.run(gpu, (b) => {
-          Embedding.forward(b, tout, Tensor.fromArray(gpu, table, [V, C]), tids)
-          Embedding.backward(b, tdtable, Tensor.fromArray(gpu, dout, [N, C]), tids)
-        })
-      )
-      expectClose(await run(Tensor.read(tout)), out, 0)
-      expectClose(await run(Tensor.read(tdtable)), dtable, 1e-5)
+      await submit(gpu, (b) => {
+        Embedding.forward(b, tout, Tensor.fromArray(gpu, table, [V, C]), tids)
+        Embedding.backward(b, tdtable, Tensor.fromArray(gpu, dout, [N, C]), tids)
+      })
+      await expectTensorClose(tout, out, 0)
+      await expectTensorClose(tdtable, dtable, 1e-5)
     })
   }
 })

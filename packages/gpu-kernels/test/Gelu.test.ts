@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Gelu, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Gelu, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("Gelu", () => {
   const gpuIt = useGpu()
@@ -16,14 +16,12 @@ describe("Gelu", () => {
       const tx = Tensor.fromArray(gpu, x)
       const out = Tensor.zeros(gpu, [n])
       const tdx = Tensor.zeros(gpu, [n])
-      await run(
-        Batch.run(gpu, (b) => {
-          Gelu.forward(b, out, tx)
-          Gelu.backward(b, tdx, tx, Tensor.fromArray(gpu, dout))
-        })
-      )
-      expectClose(await run(Tensor.read(out)), expected, 1e-5)
-      expectClose(await run(Tensor.read(tdx)), dx, 1e-5)
+      await submit(gpu, (b) => {
+        Gelu.forward(b, out, tx)
+        Gelu.backward(b, tdx, tx, Tensor.fromArray(gpu, dout))
+      })
+      await expectTensorClose(out, expected, 1e-5)
+      await expectTensorClose(tdx, dx, 1e-5)
     })
   }
 })

@@ -1,6 +1,6 @@
 import { describe } from "vitest"
-import { Batch, GradNorm, Reference, Tensor } from "../src/index.ts"
-import { expectClose, random, run, useGpu } from "./support.ts"
+import { GradNorm, Reference, Tensor } from "../src/index.ts"
+import { expectTensorClose, random, submit, useGpu } from "./support.ts"
 
 describe("GradNorm", () => {
   const gpuIt = useGpu()
@@ -11,13 +11,11 @@ describe("GradNorm", () => {
     const out = Tensor.zeros(gpu, [2])
     const unclipped = Tensor.zeros(gpu, [2])
     const tensors = grads.map((g) => Tensor.fromArray(gpu, g))
-    await run(
-      Batch.run(gpu, (b) => {
-        GradNorm.forward(b, out, tensors, 10)
-        GradNorm.forward(b, unclipped, tensors)
-      })
-    )
-    expectClose(await run(Tensor.read(out)), [norm, Reference.clipScale(norm, 10)], 1e-5, 1e-5)
-    expectClose(await run(Tensor.read(unclipped)), [norm, 1], 1e-5, 1e-5)
+    await submit(gpu, (b) => {
+      GradNorm.forward(b, out, tensors, 10)
+      GradNorm.forward(b, unclipped, tensors)
+    })
+    await expectTensorClose(out, [norm, Reference.clipScale(norm, 10)], 1e-5, 1e-5)
+    await expectTensorClose(unclipped, [norm, 1], 1e-5, 1e-5)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { Batch, Heads, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, random, run, useGpu } from "./support.ts"
+import { Heads, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectTensorClose, random, submit, useGpu } from "./support.ts"
 
 describe("Heads", () => {
   const gpuIt = useGpu()
@@ -22,20 +22,18 @@ describe("Heads", () => {
       Reference.splitHeadsBackward(dqkv, dq, dk, dv, B, T, H, D)
       Reference.mergeHeadsBackward(dy, dout, B, T, H, D)
       const g = { q: Tensor.zeros(gpu, [n]), k: Tensor.zeros(gpu, [n]), v: Tensor.zeros(gpu, [n]), out: Tensor.zeros(gpu, [n]) }
-      await run(
-        Batch.run(gpu, (b) => {
-          Heads.split(b, g, Tensor.fromArray(gpu, qkv), dims)
-          Heads.merge(b, g.out, Tensor.fromArray(gpu, y), dims)
-          Heads.splitBackward(b, t.dqkv, { dq: Tensor.fromArray(gpu, dq), dk: Tensor.fromArray(gpu, dk), dv: Tensor.fromArray(gpu, dv) }, dims)
-          Heads.mergeBackward(b, t.dy, Tensor.fromArray(gpu, dout), dims)
-        })
-      )
-      expectClose(await run(Tensor.read(g.q)), q, 0)
-      expectClose(await run(Tensor.read(g.k)), k, 0)
-      expectClose(await run(Tensor.read(g.v)), v, 0)
-      expectClose(await run(Tensor.read(g.out)), out, 0)
-      expectClose(await run(Tensor.read(t.dqkv)), dqkv, 1e-6)
-      expectClose(await run(Tensor.read(t.dy)), dy, 1e-6)
+      await submit(gpu, (b) => {
+        Heads.split(b, g, Tensor.fromArray(gpu, qkv), dims)
+        Heads.merge(b, g.out, Tensor.fromArray(gpu, y), dims)
+        Heads.splitBackward(b, t.dqkv, { dq: Tensor.fromArray(gpu, dq), dk: Tensor.fromArray(gpu, dk), dv: Tensor.fromArray(gpu, dv) }, dims)
+        Heads.mergeBackward(b, t.dy, Tensor.fromArray(gpu, dout), dims)
+      })
+      await expectTensorClose(g.q, q, 0)
+      await expectTensorClose(g.k, k, 0)
+      await expectTensorClose(g.v, v, 0)
+      await expectTensorClose(g.out, out, 0)
+      await expectTensorClose(t.dqkv, dqkv, 1e-6)
+      await expectTensorClose(t.dy, dy, 1e-6)
     })
   }
 })

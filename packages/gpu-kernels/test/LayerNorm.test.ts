@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, LayerNorm, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { LayerNorm, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("LayerNorm", () => {
   const gpuIt = useGpu()
@@ -29,18 +29,16 @@ describe("LayerNorm", () => {
         dw: Tensor.zeros(gpu, [C]),
         db: Tensor.zeros(gpu, [C])
       }
-      await run(
-        Batch.run(gpu, (b) => {
-          LayerNorm.forward(b, t.out, t, t.x, t.w, t.b)
-          LayerNorm.backward(b, { dinp: t.dx, dweight: t.dw, dbias: t.db }, Tensor.fromArray(gpu, dout), t.x, t.w, t)
-        })
-      )
-      expectClose(await run(Tensor.read(t.out)), out, 1e-5, 1e-4)
-      expectClose(await run(Tensor.read(t.mean)), mean, 1e-5, 1e-4)
-      expectClose(await run(Tensor.read(t.rstd)), rstd, 1e-5, 1e-3)
-      expectClose(await run(Tensor.read(t.dx)), dx, 1e-4, 1e-3)
-      expectClose(await run(Tensor.read(t.dw)), dw, 1e-4, 1e-3)
-      expectClose(await run(Tensor.read(t.db)), db, 1e-5, 1e-4)
+      await submit(gpu, (b) => {
+        LayerNorm.forward(b, t.out, t, t.x, t.w, t.b)
+        LayerNorm.backward(b, { dinp: t.dx, dweight: t.dw, dbias: t.db }, Tensor.fromArray(gpu, dout), t.x, t.w, t)
+      })
+      await expectTensorClose(t.out, out, 1e-5, 1e-4)
+      await expectTensorClose(t.mean, mean, 1e-5, 1e-4)
+      await expectTensorClose(t.rstd, rstd, 1e-5, 1e-3)
+      await expectTensorClose(t.dx, dx, 1e-4, 1e-3)
+      await expectTensorClose(t.dw, dw, 1e-4, 1e-3)
+      await expectTensorClose(t.db, db, 1e-5, 1e-4)
     })
   }
 })

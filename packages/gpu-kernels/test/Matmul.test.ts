@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { Batch, Matmul, Reference, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Matmul, Reference, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 // Tolerance: fp32 sums of up to ~100 products of values in [-1, 1]: 1e-5 abs + 1e-5 rel.
 const TOL = 1e-5
@@ -43,17 +43,15 @@ describe("Matmul", () => {
       const tdOut = Tensor.fromArray(gpu, dOut, [batch, M, N])
       const tdA = Tensor.zeros(gpu, aShape)
       const tdB = Tensor.zeros(gpu, bShape)
-      await run(
-        Batch.run(gpu, (batch) => {
-          Matmul.forward(batch, out, ta, tb, { transA: c.transA, transB: c.transB })
-          Matmul.forward(batch, acc, ta, tb, { transA: c.transA, transB: c.transB, accumulate: true })
-          Matmul.backward(batch, tdA, tdB, tdOut, ta, tb, { transA: c.transA, transB: c.transB })
-        })
-      )
-      expectClose(await run(Tensor.read(out)), expected, TOL)
-      expectClose(await run(Tensor.read(acc)), expectedAcc, TOL)
-      expectClose(await run(Tensor.read(tdA)), dA, TOL)
-      expectClose(await run(Tensor.read(tdB)), dB, TOL)
+      await submit(gpu, (batch) => {
+        Matmul.forward(batch, out, ta, tb, { transA: c.transA, transB: c.transB })
+        Matmul.forward(batch, acc, ta, tb, { transA: c.transA, transB: c.transB, accumulate: true })
+        Matmul.backward(batch, tdA, tdB, tdOut, ta, tb, { transA: c.transA, transB: c.transB })
+      })
+      await expectTensorClose(out, expected, TOL)
+      await expectTensorClose(acc, expectedAcc, TOL)
+      await expectTensorClose(tdA, dA, TOL)
+      await expectTensorClose(tdB, dB, TOL)
       for (const t of [ta, tb, out, acc, tdOut, tdA, tdB]) t.destroy()
     })
   }
@@ -74,22 +72,20 @@ describe("Matmul", () => {
     const tdOut = Tensor.fromArray(gpu, dOut, [B, T, OC])
     const tdx = Tensor.zeros(gpu, [B, T, C])
     const tdw = Tensor.zeros(gpu, [OC, C])
-    await run(
-      Batch.run(gpu, (batch) => {
-        Matmul.forward(batch, out, tx, tw, { transB: true })
-        Matmul.backward(batch, tdx, tdw, tdOut, tx, tw, { transB: true })
-      })
-    )
-    expectClose(await run(Tensor.read(out)), expected, TOL)
-    expectClose(await run(Tensor.read(tdx)), dx, TOL)
-    expectClose(await run(Tensor.read(tdw)), dw, TOL)
+    await submit(gpu, (batch) => {
+      Matmul.forward(batch, out, tx, tw, { transB: true })
+      Matmul.backward(batch, tdx, tdw, tdOut, tx, tw, { transB: true })
+    })
+    await expectTensorClose(out, expected, TOL)
+    await expectTensorClose(tdx, dx, TOL)
+    await expectTensorClose(tdw, dw, TOL)
   })
 
   gpuIt("rejects shapes that do not multiply", async (gpu) => {
     const a = Tensor.zeros(gpu, [3, 4])
     const b = Tensor.zeros(gpu, [5, 6])
     const out = Tensor.zeros(gpu, [3, 6])
-    await expect(run(Batch.run(gpu, (batch) => Matmul.forward(batch, out, a, b)))).rejects.toMatchObject({ _tag: "ShapeError" })
+    await expect(submit(gpu, (batch) => Matmul.forward(batch, out, a, b))).rejects.toMatchObject({ _tag: "ShapeError" })
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe } from "vitest"
-import { Batch, Reference, Residual, Tensor } from "../src/index.ts"
-import { expectClose, random, run, useGpu } from "./support.ts"
+import { Reference, Residual, Tensor } from "../src/index.ts"
+import { expectTensorClose, random, submit, useGpu } from "./support.ts"
 
 describe("Residual", () => {
   const gpuIt = useGpu()
@@ -17,15 +17,13 @@ describe("Residual", () => {
       const tdb = Tensor.fromArray(gpu, db)
       Reference.residualBackward(da, db, dout, n)
       const tout = Tensor.zeros(gpu, [n])
-      await run(
-        Batch.run(gpu, (bt) => {
-          Residual.forward(bt, tout, Tensor.fromArray(gpu, a), Tensor.fromArray(gpu, b))
-          Residual.backward(bt, tda, tdb, Tensor.fromArray(gpu, dout))
-        })
-      )
-      expectClose(await run(Tensor.read(tout)), out, 0)
-      expectClose(await run(Tensor.read(tda)), da, 0)
-      expectClose(await run(Tensor.read(tdb)), db, 0)
+      await submit(gpu, (bt) => {
+        Residual.forward(bt, tout, Tensor.fromArray(gpu, a), Tensor.fromArray(gpu, b))
+        Residual.backward(bt, tda, tdb, Tensor.fromArray(gpu, dout))
+      })
+      await expectTensorClose(tout, out, 0)
+      await expectTensorClose(tda, da, 0)
+      await expectTensorClose(tdb, db, 0)
     })
   }
 })

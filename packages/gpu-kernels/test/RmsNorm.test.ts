@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Reference, RmsNorm, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Reference, RmsNorm, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("RmsNorm", () => {
   const gpuIt = useGpu()
@@ -21,16 +21,14 @@ describe("RmsNorm", () => {
       const trstd = Tensor.zeros(gpu, [N])
       const tdx = Tensor.zeros(gpu, [N, C])
       const tdw = Tensor.zeros(gpu, [C])
-      await run(
-        Batch.run(gpu, (b) => {
-          RmsNorm.forward(b, tout, trstd, tx, tw)
-          RmsNorm.backward(b, { dinp: tdx, dweight: tdw }, Tensor.fromArray(gpu, dout), tx, tw, trstd)
-        })
-      )
-      expectClose(await run(Tensor.read(tout)), out, 1e-5, 1e-4)
-      expectClose(await run(Tensor.read(trstd)), rstd, 1e-5, 1e-4)
-      expectClose(await run(Tensor.read(tdx)), dx, 1e-4, 1e-3)
-      expectClose(await run(Tensor.read(tdw)), dw, 1e-4, 1e-3)
+      await submit(gpu, (b) => {
+        RmsNorm.forward(b, tout, trstd, tx, tw)
+        RmsNorm.backward(b, { dinp: tdx, dweight: tdw }, Tensor.fromArray(gpu, dout), tx, tw, trstd)
+      })
+      await expectTensorClose(tout, out, 1e-5, 1e-4)
+      await expectTensorClose(trstd, rstd, 1e-5, 1e-4)
+      await expectTensorClose(tdx, dx, 1e-4, 1e-3)
+      await expectTensorClose(tdw, dw, 1e-4, 1e-3)
     })
   }
 })

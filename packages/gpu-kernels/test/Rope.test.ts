@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Reference, Rope, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Reference, Rope, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("Rope", () => {
   const gpuIt = useGpu()
@@ -14,15 +14,13 @@ describe("Rope", () => {
       const tdx = Tensor.fromArray(gpu, dx)
       Reference.ropeBackward(dx, dout, rows, T, D, 10000, offset)
       const tout = Tensor.zeros(gpu, [rows, T, D])
-      await run(
-        Batch.run(gpu, (b) => {
-          Rope.forward(b, tout, Tensor.fromArray(gpu, x), T, D, { offset })
-          Rope.backward(b, tdx, Tensor.fromArray(gpu, dout), T, D, { offset })
-        })
-      )
+      await submit(gpu, (b) => {
+        Rope.forward(b, tout, Tensor.fromArray(gpu, x), T, D, { offset })
+        Rope.backward(b, tdx, Tensor.fromArray(gpu, dout), T, D, { offset })
+      })
       // angles up to ~100 rad are formed in f32 on the GPU: 1e-4 absolute
-      expectClose(await run(Tensor.read(tout)), out, 1e-4, 0)
-      expectClose(await run(Tensor.read(tdx)), dx, 1e-4, 0)
+      await expectTensorClose(tout, out, 1e-4, 0)
+      await expectTensorClose(tdx, dx, 1e-4, 0)
     })
   }
 })

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest"
-import { Batch, Reference, Softmax, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, finiteDiff, random, run, useGpu } from "./support.ts"
+import { Reference, Softmax, Tensor } from "../src/index.ts"
+import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, submit, useGpu } from "./support.ts"
 
 describe("Softmax", () => {
   const gpuIt = useGpu()
@@ -15,14 +15,12 @@ describe("Softmax", () => {
       Reference.softmaxCausalBackward(dx, dp, probs, rows, T, scale)
       const out = Tensor.zeros(gpu, [rows, T, T])
       const tdx = Tensor.zeros(gpu, [rows, T, T])
-      await run(
-        Batch.run(gpu, (b) => {
-          Softmax.forward(b, out, Tensor.fromArray(gpu, x), T, scale)
-          Softmax.backward(b, tdx, out, Tensor.fromArray(gpu, dp), T, scale)
-        })
-      )
-      expectClose(await run(Tensor.read(out)), probs, 1e-6, 1e-5)
-      expectClose(await run(Tensor.read(tdx)), dx, 1e-6, 1e-4)
+      await submit(gpu, (b) => {
+        Softmax.forward(b, out, Tensor.fromArray(gpu, x), T, scale)
+        Softmax.backward(b, tdx, out, Tensor.fromArray(gpu, dp), T, scale)
+      })
+      await expectTensorClose(out, probs, 1e-6, 1e-5)
+      await expectTensorClose(tdx, dx, 1e-6, 1e-4)
     })
   }
 })

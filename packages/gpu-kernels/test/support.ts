@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Gpu } from "../src/index.ts"
+import { Batch, Gpu, Tensor } from "../src/index.ts"
 
 type Ctx = Gpu.GpuContext
 
@@ -36,6 +36,17 @@ export const useGpu = () => {
 
 /** Runs an Effect, rejecting with its typed error. */
 export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)
+
+/** Records `fn` into one batch on `gpu`, submits it and waits for the GPU (see `Batch.run`). */
+export const submit = <A>(gpu: Ctx, fn: (batch: Batch.CommandBatch) => A): Promise<A> => run(Batch.run(gpu, fn))
+
+/** Reads `t` back from the GPU and asserts it is close to `expected` (see {@link expectClose}). */
+export const expectTensorClose = async (
+  t: Tensor.Tensor,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol = atol
+): Promise<void> => expectClose(await run(Tensor.read(t)), expected, atol, rtol)
 
 /** Deterministic uniform values in [lo, hi) (mulberry32). */
 export const random = (n: number, seed: number, lo = -1, hi = 1): Float32Array => {

@@ -21,3 +21,35 @@ export const distinct = (op: string, outputs: ReadonlyArray<Tensor>, all: Readon
 export const positive = (op: string, name: string, n: number): void => {
   if (!Number.isInteger(n) || n <= 0) throw new ShapeError({ op, detail: `${name} must be a positive integer, got ${n}` })
 }
+
+/** The number of rows of `C` columns in `inp`; throws a ShapeError unless `inp` is whole rows. */
+export const rowsOf = (op: string, inp: Tensor, C: number): number => {
+  if (C === 0 || inp.size % C !== 0) throw new ShapeError({ op, detail: `${inp} is not rows of ${C}` })
+  return inp.size / C
+}
+
+/** Checks a same-size unary op: f32 `inp`, `out` of as many elements, `out` not bound twice. */
+export const unary = (op: string, out: Tensor, inp: Tensor): void => {
+  expect(op, "out", out, inp.size)
+  expect(op, "inp", inp, undefined)
+  distinct(op, [out], [inp, out])
+}
+
+/**
+ * Checks the gradients of a norm over rows of `weight.size` columns (`dout` and `dinp` like `inp`,
+ * `dweight` like `weight`) and returns the rows `N` and columns `C`.
+ */
+export const normBackward = (
+  op: string,
+  inp: Tensor,
+  weight: Tensor,
+  dout: Tensor,
+  grads: { readonly dinp: Tensor; readonly dweight: Tensor }
+): { readonly N: number; readonly C: number } => {
+  const C = weight.size
+  const N = rowsOf(op, inp, C)
+  expect(op, "dout", dout, inp.size)
+  expect(op, "dinp", grads.dinp, inp.size)
+  expect(op, "dweight", grads.dweight, C)
+  return { N, C }
+}
