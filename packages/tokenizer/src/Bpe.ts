@@ -137,7 +137,7 @@ export class BpeModel {
       if (!ignoreMerges) {
         probe.length = 0
         probe.reserve(b.length)
-        this.mergeBytes(b, b.length, probe)
+        this.mergeBytes(b, 0, b.length, probe)
         if (probe.length !== 1 || probe.data[0] !== id) continue
       }
       keys[id] = b
@@ -171,20 +171,30 @@ export class BpeModel {
    * @since 0.1.0
    */
   encodeHashed(bytes: Uint8Array, len: number, hash: number, out: IdBuffer): void {
+    this.encodeAt(bytes, 0, len, hash, out)
+  }
+
+  /**
+   * {@link encodeHashed} for the piece `bytes[start, start + len)` (pieces read in place from a
+   * buffer holding the whole text's UTF-8).
+   *
+   * @since 0.1.0
+   */
+  encodeAt(bytes: Uint8Array, start: number, len: number, hash: number, out: IdBuffer): void {
     out.reserve(len)
     if (len === 1) {
-      const id = this.byteId[bytes[0]!]!
+      const id = this.byteId[bytes[start]!]!
       if (id >= 0) out.data[out.length++] = id
       else this.unknownBytes++
       return
     }
-    const id = this.whole.getHashed(bytes, 0, len, hash)
+    const id = this.whole.getHashed(bytes, start, start + len, hash)
     if (id >= 0) {
       out.data[out.length++] = id
       return
     }
     const cache = this.cache
-    if (cache.get(bytes, len, hash)) {
+    if (cache.get(bytes, start, len, hash)) {
       const n = cache.hitLen
       const data = out.data
       const ids = cache.ids
@@ -196,11 +206,11 @@ export class BpeModel {
     }
     const from = out.length
     const unknown = this.unknownBytes
-    this.mergeBytes(bytes, len, out)
-    if (this.unknownBytes === unknown) cache.set(bytes, len, hash, out.data, from, out.length)
+    this.mergeBytes(bytes, start, len, out)
+    if (this.unknownBytes === unknown) cache.set(bytes, start, len, hash, out.data, from, out.length)
   }
 
-  private mergeBytes(bytes: Uint8Array, len: number, out: IdBuffer): void {
+  private mergeBytes(bytes: Uint8Array, start: number, len: number, out: IdBuffer): void {
     if (this.sym.length < len + 1) {
       this.sym = new Int32Array(len * 2)
       this.pr = new Int32Array(len * 2)
@@ -208,7 +218,7 @@ export class BpeModel {
     const sym = this.sym
     let n = 0
     const byteId = this.byteId
-    for (let i = 0; i < len; i++) {
+    for (let i = start; i < start + len; i++) {
       const id = byteId[bytes[i]!]!
       if (id >= 0) sym[n++] = id
       else this.unknownBytes++

@@ -23,6 +23,8 @@
  * @since 0.1.0
  */
 
+import * as Scanner from "./internal/Scanner.ts"
+
 /** @since 0.1.0 @category models */
 export type DigitsMode = "individual" | "groups" | "none"
 
@@ -114,7 +116,15 @@ export interface Compiled {
   readonly byteLevel: boolean
   /** Report every piece of `text[start, end)` in order. */
   readonly split: (text: string, start: number, end: number, sink: PieceSink) => void
+  /**
+   * For the preset shapes: the same pieces read from UTF-8 bytes by a hand-written scanner
+   * (`bytes[start, end)`, valid UTF-8; pieces as byte ranges). What the encoder uses.
+   */
+  readonly scanBytes?: Scanner.ByteScanner | undefined
 }
+
+/** Receives each piece as a byte range of a UTF-8 buffer. @since 0.1.0 @category models */
+export type ByteSink = Scanner.ByteSink
 
 /** Translate an Oniguruma-style pattern to a JavaScript one (`\s` → White_Space). @since 0.1.0 @category utils */
 export const toJsPattern = (pattern: string): string => {
@@ -214,17 +224,17 @@ export const normalize = (node: PreTokenizerJson): PreTokenizerJson => {
 }
 
 /** Known node shapes with a single equivalent covering regex (checked against the generic path in tests). */
-const fastPatterns = (): Array<readonly [PreTokenizerJson, string]> => {
+const fastPatterns = (): Array<readonly [PreTokenizerJson, string, Scanner.ByteScanner]> => {
   const gpt2Tail = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?![^\\s\\p{N}])|\\s+"
   const cl100kTail = (numbers: string) =>
     `${numbers}|${CONTRACTIONS}|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s+(?![^\\p{N}])|\\s*[\\r\\n]|\\s+(?![^\\s\\p{N}])|\\s`
   return [
-    [preset("starcoder", "individual"), `\\p{N}|${gpt2Tail}`],
-    [preset("starcoder", "groups"), `\\p{N}{1,3}|${gpt2Tail}`],
-    [preset("starcoder", "none"), GPT2_PATTERN],
-    [preset("cl100k-code", "individual"), cl100kTail("\\p{N}")],
-    [preset("cl100k-code", "groups"), CL100K_PATTERN],
-    [preset("cl100k-code", "none"), cl100k("\\p{N}+")]
+    [preset("starcoder", "individual"), `\\p{N}|${gpt2Tail}`, Scanner.gpt2(1)],
+    [preset("starcoder", "groups"), `\\p{N}{1,3}|${gpt2Tail}`, Scanner.gpt2(3)],
+    [preset("starcoder", "none"), GPT2_PATTERN, Scanner.gpt2(0)],
+    [preset("cl100k-code", "individual"), cl100kTail("\\p{N}"), Scanner.cl100k(1)],
+    [preset("cl100k-code", "groups"), CL100K_PATTERN, Scanner.cl100k(3)],
+    [preset("cl100k-code", "none"), cl100k("\\p{N}+"), Scanner.cl100k(0)]
   ]
 }
 
@@ -240,8 +250,8 @@ export const compile = (json: PreTokenizerJson | null, options: { readonly gener
   let byteLevelSeen = false
   if (options.generic !== true) {
     const normal = normalize(json)
-    for (const [shape, pattern] of fastPatterns()) {
-      if (sameJson(shape, normal)) return { json, byteLevel: true, split: coveringStep(toJsPattern(pattern)) }
+    for (const [shape, pattern, scanBytes] of fastPatterns()) {
+      if (sameJson(shape, normal)) return { json, byteLevel: true, split: coveringStep(toJsPattern(pattern)), scanBytes }
     }
   }
   const steps: Array<Step> = []
@@ -294,5 +304,21 @@ export const compile = (json: PreTokenizerJson | null, options: { readonly gener
 export const pieces = (pre: Compiled, text: string): Array<string> => {
   const out: Array<string> = []
   pre.split(text, 0, text.length, (t, a, b) => out.push(t.slice(a, b)))
+  return out
+}
+
+/**
+ * The pieces of a text as the byte scanner of a preset shape reports them, decoded back to strings
+ * (for tests: they must equal {@link pieces}); `undefined` for shapes without a scanner.
+ *
+ * @since 0.1.0 @category utils
+ */
+export const scannedPieces = (pre: Compiled, text: string): Array<string> | undefined => {
+  const scan = pre.scanBytes
+  if (scan === undefined) return undefined
+  const bytes = new TextEncoder().encode(text)
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  const out: Array<string> = []
+  scan(bytes, 0, bytes.length, (b, s, e) => out.push(decoder.decode(b.subarray(s, e))))
   return out
 }

@@ -75,6 +75,12 @@ export interface DecodeOptions {
   readonly skipSpecial?: boolean | undefined
 }
 
+/** Short pieces (2 to 16 bytes) go through a direct-mapped table of 2^14 entries (512 KiB) first. */
+const FRONT_BITS = 14
+const FRONT_MAX_BYTES = 16
+/** The UTF-8 buffer kept between calls is at most 4 MiB (longer texts get a buffer of their own). */
+const TEXT8_KEEP = 1 << 22
+
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const decoderUtf8 = new TextDecoder("utf-8", { ignoreBOM: true })
@@ -121,6 +127,11 @@ export class Tokenizer {
   private readonly out = new IdBuffer(4096)
   private scratch = new Uint8Array(1024)
   private readonly onPiece: PreTokenizer.PieceSink
+  private readonly onBytes: PreTokenizer.ByteSink
+  /** Direct-mapped table of short pieces that encode to one id: packed bytes (4 words), length, id, 2 unused. */
+  private readonly front = new Int32Array(8 << FRONT_BITS)
+  /** The UTF-8 of the text being encoded (preset pre-tokenizers read pieces from it in place). */
+  private text8 = new Uint8Array(1 << 16)
   private vocabIds: Map<string, number> | undefined = undefined
   private document: TokenizerJson | undefined
 
@@ -256,6 +267,82 @@ export class Tokenizer {
       }
       this.model.encodeHashed(buf, n, h >>> 0, this.out)
     }
+    this.onBytes = (bytes, start, end) => {
+      const len = end - start
+      const model = this.model
+      const out = this.out
+      if (len === 1) {
+        const id = model.byteId[bytes[start]!]!
+        if (id >= 0) {
+          out.reserve(1)
+          out.data[out.length++] = id
+        } else model.encodeAt(bytes, start, 1, 0, out)
+        return
+      }
+      if (len <= FRONT_MAX_BYTES) {
+        // Short pieces: their bytes packed into four int32 words are the key of a direct-mapped
+        // table of pieces that encode to one id (hot pieces stay in the CPU cache).
+        let w0 = 0
+        let w1 = 0
+        let w2 = 0
+        let w3 = 0
+        for (let i = 0; i < len; i++) {
+          const b = bytes[start + i]! << ((i & 3) << 3)
+          switch (i >> 2) {
+            case 0:
+              w0 |= b
+              break
+            case 1:
+              w1 |= b
+              break
+            case 2:
+              w2 |= b
+              break
+            default:
+              w3 |= b
+          }
+        }
+        const mix = w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x7feb352d) ^ Math.imul(w3, 0x846ca68b) ^ len
+        const slot = (Math.imul(mix ^ (mix >>> 15), 0x85ebca6b) >>> (32 - FRONT_BITS)) << 3
+        const front = this.front
+        if (front[slot + 4] === len && front[slot] === w0 && front[slot + 1] === w1 && front[slot + 2] === w2 && front[slot + 3] === w3) {
+          out.reserve(1)
+          out.data[out.length++] = front[slot + 5]!
+          return
+        }
+        let h = 0x811c9dc5
+        for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
+        const before = out.length
+        const unknown = model.unknownBytes
+        model.encodeAt(bytes, start, len, h >>> 0, out)
+        if (out.length === before + 1 && model.unknownBytes === unknown) {
+          front[slot] = w0
+          front[slot + 1] = w1
+          front[slot + 2] = w2
+          front[slot + 3] = w3
+          front[slot + 4] = len
+          front[slot + 5] = out.data[before]!
+        }
+        return
+      }
+      let h = 0x811c9dc5
+      for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
+      model.encodeAt(bytes, start, len, h >>> 0, out)
+    }
+  }
+
+  /** Pre-tokenize and encode `text[start, end)` (no added tokens in it). */
+  private segment(text: string, start: number, end: number): void {
+    const scan = this.preTokenizer.scanBytes
+    if (scan === undefined) return this.preTokenizer.split(text, start, end, this.onPiece)
+    // The segment's UTF-8 once into a reusable buffer; the scanner reads pieces from it in place.
+    // (TextEncoder's native encodeInto: lone surrogates become U+FFFD, as in `encodeInto` and HF.)
+    const need = maxBytes(end - start)
+    if (need > this.text8.length) this.text8 = new Uint8Array(Math.max(need, Math.min(2 * this.text8.length, TEXT8_KEEP)))
+    const n = utf8Encoder.encodeInto(start === 0 && end === text.length ? text : text.slice(start, end), this.text8).written
+    scan(this.text8, 0, n, this.onBytes)
+    // A buffer grown for one very long text is not kept.
+    if (this.text8.length > TEXT8_KEEP) this.text8 = new Uint8Array(1 << 16)
   }
 
   /**
@@ -333,18 +420,18 @@ export class Tokenizer {
   private run(text: string, options?: EncodeOptions): void {
     const re = options?.special === false ? undefined : this.added
     if (re === undefined) {
-      if (text.length > 0) this.preTokenizer.split(text, 0, text.length, this.onPiece)
+      if (text.length > 0) this.segment(text, 0, text.length)
       return
     }
     re.lastIndex = 0
     let last = 0
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m.index > last) this.preTokenizer.split(text, last, m.index, this.onPiece)
+      if (m.index > last) this.segment(text, last, m.index)
       this.out.reserve(1)
       this.out.data[this.out.length++] = this.addedId.get(m[0])!
       last = m.index + m[0].length
     }
-    if (last < text.length) this.preTokenizer.split(text, last, text.length, this.onPiece)
+    if (last < text.length) this.segment(text, last, text.length)
   }
 
   /**

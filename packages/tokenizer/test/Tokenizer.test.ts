@@ -54,6 +54,18 @@ describe.each(["starcoder", "cl100k-code"] as const)("preset %s", (preset) => {
     expect(ours.decode(ids, { skipSpecial: true })).toBe(await theirs.decode(ids, true))
   })
 
+  it("the byte scanner path gives the regex path's ids, long texts and special tokens included", () => {
+    const regex = Tokenizer.fromSnapshot(ours.snapshot())
+    expect(ours.preTokenizer.scanBytes).toBeDefined()
+    Object.defineProperty(regex, "preTokenizer", { value: { ...regex.preTokenizer, scanBytes: undefined } })
+    const long = held.map((h) => h.text).join(extra).repeat(6)
+    expect(long.length).toBeGreaterThan(1_500_000) // longer than the kept UTF-8 buffer holds
+    for (const t of [...held.map((h) => h.text), extra, "x\ud800y\udc00 \ud83d", long, "short again"]) {
+      expect(Array.from(ours.encode(t))).toEqual(Array.from(regex.encode(t)))
+      expect(Array.from(ours.encode(t, { special: false }))).toEqual(Array.from(regex.encode(t, { special: false })))
+    }
+  })
+
   it("survives a snapshot sent to another thread (structured clone)", () => {
     const copy = Tokenizer.fromSnapshot(structuredClone(ours.snapshot()))
     for (const h of [...held.slice(0, 4), { text: extra }]) expect(copy.encode(h.text)).toEqual(ours.encode(h.text))

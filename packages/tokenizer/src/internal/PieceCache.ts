@@ -33,8 +33,8 @@ export class PieceCache {
     this.ids = new Uint32Array(keyBytes)
   }
 
-  /** Look `bytes[0, len)` up (with its hash); on a hit sets {@link hitStart}/{@link hitLen}. */
-  get(bytes: Uint8Array, len: number, hash: number): boolean {
+  /** Look `bytes[start, start + len)` up (with its hash); on a hit sets {@link hitStart}/{@link hitLen}. */
+  get(bytes: Uint8Array, start: number, len: number, hash: number): boolean {
     const keys = this.keys
     let s = hash & this.mask
     for (;;) {
@@ -43,7 +43,7 @@ export class PieceCache {
       if (this.entryHash[e] === (hash | 0) && this.keyLen[e] === len) {
         const ks = this.keyStart[e]!
         let j = 0
-        while (j < len && keys[ks + j] === bytes[j]) j++
+        while (j < len && keys[ks + j] === bytes[start + j]) j++
         if (j === len) {
           this.hitStart = this.idStart[e]!
           this.hitLen = this.idLen[e]!
@@ -54,8 +54,8 @@ export class PieceCache {
     }
   }
 
-  /** Remember the ids `ids[from, to)` for `bytes[0, len)`. Pieces too large for the cache are skipped. */
-  set(bytes: Uint8Array, len: number, hash: number, ids: Uint32Array, from: number, to: number): void {
+  /** Remember the ids `ids[from, to)` for `bytes[start, start + len)`. Pieces too large for the cache are skipped. */
+  set(bytes: Uint8Array, start: number, len: number, hash: number, ids: Uint32Array, from: number, to: number): void {
     const n = to - from
     if (len > this.keys.length >> 4) return
     if (this.entries === this.entryHash.length || this.keyFill + len > this.keys.length || this.idFill + n > this.ids.length) this.clear()
@@ -63,11 +63,13 @@ export class PieceCache {
     this.entryHash[e] = hash | 0
     this.keyStart[e] = this.keyFill
     this.keyLen[e] = len
-    this.keys.set(bytes.subarray(0, len), this.keyFill)
+    const keys = this.keys
+    for (let j = 0, k = this.keyFill; j < len; j++) keys[k + j] = bytes[start + j]!
     this.keyFill += len
     this.idStart[e] = this.idFill
     this.idLen[e] = n
-    this.ids.set(ids.subarray(from, to), this.idFill)
+    const cached = this.ids
+    for (let j = from, k = this.idFill; j < to; j++) cached[k++] = ids[j]!
     this.idFill += n
     let s = hash & this.mask
     while (this.slots[s]! >= 0) s = (s + 1) & this.mask
