@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { basename, profileOf } from "./internal/text.ts"
+import { basename, linesOf } from "./internal/text.ts"
 import { type FileLike, languageOf, type Verdict } from "./Rule.ts"
 
 /** @since 0.1.0 @category models */
@@ -46,7 +46,7 @@ const textNameOk = (path: string, config: Config): boolean => {
 export const check = (file: FileLike, config: Config = defaults): Verdict => {
   const language = languageOf(file)
   if (language === null || !config.languages.includes(language)) return true
-  if (profileOf(file).lines > config.maxLines) return reasons.lines
+  if (linesOf(file).lines > config.maxLines) return reasons.lines
   if (language === "Text" && config.textNameContains !== null && !textNameOk(typeof file.path === "string" ? file.path : "", config)) {
     return reasons.textName
   }
@@ -57,7 +57,7 @@ export const check = (file: FileLike, config: Config = defaults): Verdict => {
 export const describe = (file: FileLike, config: Config = defaults): string => {
   const language = languageOf(file)
   if (language === null || !config.languages.includes(language)) return `not a data or text file (${language ?? "unknown language"})`
-  const lines = profileOf(file).lines
+  const lines = linesOf(file).lines
   const text = language === "Text" && config.textNameContains !== null
     ? `; text file name ${textNameOk(typeof file.path === "string" ? file.path : "", config) ? "allowed" : "not in the allowed names"}`
     : ""

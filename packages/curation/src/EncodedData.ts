@@ -47,8 +47,8 @@ export const measure = (file: FileLike, stopAt = Infinity): Array<Measure> => {
   const p = profileOf(file)
   return [
     { name: "base64", longest: p.base64Longest, total: p.base64Total },
-    { name: "hex", ...(p.hexChainBound >= 8 ? hexChains(file.content, 8, stopAt) : { longest: 0, total: 0 }) },
-    { name: "unicode", ...unicodeChains(file.content, 8, stopAt) }
+    { name: "hex", ...(p.hexUnitBound >= 8 ? hexChains(file.content, 8, stopAt) : { longest: 0, total: 0 }) },
+    { name: "unicode", ...(file.content.includes("\\u") ? unicodeChains(file.content, 8, stopAt) : { longest: 0, total: 0 }) }
   ]
 }
 
@@ -58,8 +58,10 @@ export const check = (file: FileLike, config: Config = defaults): Verdict => {
   const over = (e: { readonly longest: number; readonly total: number }) => e.longest > config.maxMatchLength || e.total > limit
   const p = profileOf(file)
   if (over({ longest: p.base64Longest, total: p.base64Total })) return reason
-  if (p.hexChainBound >= 8 && over(hexChains(file.content, 8, config.maxMatchLength))) return reason
-  return over(unicodeChains(file.content, 8, config.maxMatchLength)) ? reason : true
+  // Both exact scanners run only where a match is possible: 8 runs of hex digits in one run of the
+  // hex pattern's characters, a `\u` for the unicode one.
+  if (p.hexUnitBound >= 8 && over(hexChains(file.content, 8, config.maxMatchLength))) return reason
+  return file.content.includes("\\u") && over(unicodeChains(file.content, 8, config.maxMatchLength)) ? reason : true
 }
 
 /** @since 0.1.0 @category rules */

@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { profileOf } from "./internal/text.ts"
+import { linesOf } from "./internal/text.ts"
 import { type FileLike, languageOf, type Verdict } from "./Rule.ts"
 
 /** @since 0.1.0 @category models */
@@ -41,7 +41,7 @@ export const reasons = { maxLines: "max-lines", avgLineLength: "avg-line-length"
  * @since 0.1.0 @category rules
  */
 export const check = (file: FileLike, config: Config = defaults): Verdict => {
-  const s = profileOf(file)
+  const s = linesOf(file)
   if (s.lines > config.maxLines) return reasons.maxLines
   const language = languageOf(file)
   if (language !== null && config.exemptLanguages.includes(language)) {
@@ -54,7 +54,7 @@ export const check = (file: FileLike, config: Config = defaults): Verdict => {
 
 /** What the rule measured, for `--explain`. @since 0.1.0 @category rules */
 export const describe = (file: FileLike, config: Config = defaults): string => {
-  const s = profileOf(file)
+  const s = linesOf(file)
   const language = languageOf(file)
   const exempt = language !== null && config.exemptLanguages.includes(language)
   return `${s.lines} lines (max ${config.maxLines}), longest ${s.maxLineLength} (max ${exempt ? config.exemptMaxLineLength : config.maxLineLength}` +

@@ -29,7 +29,7 @@ import { dual } from "effect/Function"
 import { fnv1a, random } from "./internal/hash.ts"
 import { emails, ipAddresses, names } from "./internal/contacts.ts"
 import { randomReplacement } from "./internal/replacements.ts"
-import { armed, detectors, guardReason, lineAround, mentionsHashes } from "./internal/secrets.ts"
+import { armed, detectors, guardReason, lineAround, matches, mentionsHashes } from "./internal/secrets.ts"
 
 const arm = new Uint8Array(detectors.length)
 
@@ -90,7 +90,6 @@ export const placeholder = (kind: Kind): string =>
 export const detect = (content: string, config: Config = defaults): Array<Span> => {
   const want = new Set(config.kinds)
   const spans: Array<Span> = []
-  let m: RegExpExecArray | null
   if (want.has("email")) emails(content, (f) => spans.push({ kind: "email", ...f }))
   if (want.has("name")) names(content, (f) => spans.push({ kind: "name", ...f }))
   if (want.has("ip_address")) ipAddresses(content, (f) => spans.push({ kind: "ip_address", ...f }))
@@ -99,20 +98,19 @@ export const detect = (content: string, config: Config = defaults): Array<Span> 
   for (let k = 0; k < detectors.length; k++) {
     const d = detectors[k]!
     if (arm[k] === 0 || !want.has(d.kind as Kind)) continue
-    d.pattern.lastIndex = 0
-    while ((m = d.pattern.exec(content)) !== null) {
+    matches(k, content, (m) => {
       const group = typeof d.group === "number"
         ? (d.group !== 0 && m[d.group] !== undefined ? d.group : 0)
-        : (d.group.find((g) => m![g] !== undefined) ?? 0)
+        : (d.group.find((g) => m[g] !== undefined) ?? 0)
       const value = m[group]!
       const start = group === 0 ? m.index : m.index + m[0].lastIndexOf(value)
       if (d.guarded) {
         hashFile ??= mentionsHashes(content, config.hashLineFraction)
         const keyName = m[0].slice(0, m[0].length - value.length).replace(/["'\s:=>]+$/, "")
-        if (guardReason(value, d.kind, lineAround(content, start, start + value.length), keyName, hashFile) !== undefined) continue
+        if (guardReason(value, d.kind, lineAround(content, start, start + value.length), keyName, hashFile) !== undefined) return
       }
       spans.push({ kind: d.kind as Kind, start, end: start + value.length, value })
-    }
+    })
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end)
   const out: Array<Span> = []

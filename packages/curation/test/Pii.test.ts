@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Pii from "../src/Pii.ts"
+import { detectors, matches } from "../src/internal/secrets.ts"
 import { makers, packageFiles, plantInto, rng } from "./support/corpus.ts"
 
 const kindsOf = (text: string) => Pii.detect(text).map((s) => `${s.kind}:${s.value}`)
@@ -125,5 +126,24 @@ describe("measured on real files from node_modules", () => {
     const perMB = found.length / (bytes / 1e6)
     console.log(`unmodified: ${found.length} detections in ${(bytes / 1e6).toFixed(2)} MB (${perMB.toFixed(2)}/MB): ${found.slice(0, 5).join("; ")}`)
     expect(perMB).toBeLessThan(1)
+  })
+})
+
+describe("anchored matching", () => {
+  it("secret and password patterns tried next to their keywords find what the regex loop finds", () => {
+    const files = packageFiles("effect", "src", [".ts"], 60).map((f) => f.content)
+    const next = rng(11)
+    const planted = [makers.secret!, makers.password!].flatMap((make) =>
+      Array.from({ length: 40 }, () => plantInto(files[Math.floor(next() * files.length)]!, make(next), next).content)
+    )
+    const crafted = ["secretoken = 'aZ3kPq9LmN2xR7vT1wY'", "CLIENT_SECRET=aZ3kPq9LmN2xR7vT1wYbb", "my_private-key: \"aZ3kPq9LmN2xR7vT1wYb\"", "pass=x9!kk\npwd: Abc123$%", "SIGNING_KEY=aZ3kPq9LmN2xR7vT1wYbb # k"]
+    for (const text of [...files, ...planted, ...crafted]) {
+      detectors.forEach((d, k) => {
+        const ours: Array<string> = []
+        matches(k, text, (m) => ours.push(`${m.index}:${m[0]}`))
+        const loop = [...text.matchAll(new RegExp(d.pattern.source, d.pattern.flags))].map((m) => `${m.index}:${m[0]}`)
+        expect(ours, d.kind).toEqual(loop)
+      })
+    }
   })
 })

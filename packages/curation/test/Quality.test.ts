@@ -16,6 +16,7 @@ import * as Quality from "../src/Quality.ts"
 import type { FileLike, Verdict } from "../src/Rule.ts"
 import * as SizeBounds from "../src/SizeBounds.ts"
 import * as XmlHeader from "../src/XmlHeader.ts"
+import { lineStats } from "../src/internal/text.ts"
 import { packageFile, packageFiles, repoRoot } from "./support/corpus.ts"
 
 const cases: ReadonlyArray<{
@@ -118,6 +119,17 @@ describe("the one-pass scanners find what the published patterns find", () => {
       })
       expect(EncodedData.measure({ content: f.content }), f.path).toEqual(expected)
     }
+  })
+
+  it("line stats from indexOf: same as splitting lines, with \\r anywhere and edge cases", () => {
+    const reference = (text: string) => {
+      const lines = text.replace(/\r/g, "").split("\n")
+      if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop()
+      const chars = lines.reduce((s, l) => s + l.length, 0)
+      return { lines: lines.length, maxLineLength: Math.max(...lines.map((l) => l.length)), avgLineLength: chars / lines.length }
+    }
+    const cases = ["", "\n", "\r", "\r\n", "a", "a\n", "a\r\nbb\r\n", "a\rb\n\r", "\n\nabc", "x\r\r\ny\rz", "abc\n\r\r", ...files.map((f) => f.content)]
+    for (const text of cases) expect(lineStats(text), JSON.stringify(text.slice(0, 20))).toEqual(reference(text))
   })
 
   it("line stats and letters: same as splitting lines and counting \\p{L}", () => {

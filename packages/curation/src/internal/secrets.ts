@@ -21,7 +21,16 @@ export interface Detector {
    * detector runs (`undefined`: always run).
    */
   readonly trigger?: string
+  /**
+   * For untriggered detectors: words every match contains at most `before` characters after its
+   * start (ASCII case variants spelled out). {@link matches} tries the pattern only there, not at
+   * every position (a case-insensitive list of keywords is tried at every position of the file).
+   */
+  readonly anchor?: { readonly words: ReadonlyArray<string>; readonly before: number }
 }
+
+/** `[Kk][Ee][Yy]`: a word matched case-insensitively as `/i` without `u` does (ASCII letters only). */
+const anyCase = (word: string): string => word.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`)
 
 export const detectors: ReadonlyArray<Detector> = [
   {
@@ -61,7 +70,8 @@ export const detectors: ReadonlyArray<Detector> = [
     pattern:
       /(?:password|passwd|passwort|\b(?:pwd|pass))(?:\b["']?\s*(?:[:=]|=>)\s*["']([^"'\s]{4,64})["']|(?<=^[ \t]*(?:export[ \t]+)?[A-Za-z0-9_]+)[A-Za-z0-9_]*[ \t]*[:=][ \t]*([^\s"']{3,63}[^\s"',;(){}[\]])[ \t]*(?:#[^\n]*)?\r?$)/gim,
     group: [1, 2],
-    guarded: true
+    guarded: true,
+    anchor: { words: ["pass", "pwd"], before: 0 }
   },
   {
     kind: "secret",
@@ -70,9 +80,48 @@ export const detectors: ReadonlyArray<Detector> = [
     pattern:
       /(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?|client[_-]?secret|signing[_-]?key)(?:[A-Za-z0-9_-]{0,20}["']?\s*(?:[:=]|=>)\s*["']([A-Za-z0-9+/=_.~-]{16,512})["']|(?<=^[ \t]*(?:export[ \t]+)?[A-Za-z0-9_-]+)[A-Za-z0-9_]*[ \t]*=[ \t]*([A-Za-z0-9+/=_.~-]{16,512})[ \t]*(?:#[^\n]*)?\r?$)/gim,
     group: [1, 2],
-    guarded: true
+    guarded: true,
+    // Every keyword above holds one of these words, at most 8 characters in (`private_key`).
+    anchor: { words: ["secret", "token", "key", "credential"], before: 8 }
   }
 ]
+
+const anchors = detectors.map((d) =>
+  d.anchor === undefined
+    ? undefined
+    : { words: new RegExp(d.anchor.words.map(anyCase).join("|"), "g"), sticky: new RegExp(d.pattern.source, d.pattern.flags.replace("g", "") + "y"), before: d.anchor.before }
+)
+
+/**
+ * Every match of detector `k`'s pattern, in order: the same leftmost, non-overlapping matches as
+ * `pattern.exec` in a loop. With an anchor, the pattern is tried (sticky) only at the positions a
+ * match can start from: up to `before` characters before each anchor word, found overlapping.
+ */
+export const matches = (k: number, content: string, found: (m: RegExpExecArray) => void): void => {
+  const a = anchors[k]
+  let m: RegExpExecArray | null
+  if (a === undefined) {
+    const pattern = detectors[k]!.pattern
+    pattern.lastIndex = 0
+    while ((m = pattern.exec(content)) !== null) found(m)
+    return
+  }
+  let next = 0
+  let w: RegExpExecArray | null
+  a.words.lastIndex = 0
+  while ((w = a.words.exec(content)) !== null) {
+    a.words.lastIndex = w.index + 1
+    for (let at = Math.max(next, w.index - a.before); at <= w.index; at++) {
+      a.sticky.lastIndex = at
+      m = a.sticky.exec(content)
+      next = at + 1
+      if (m === null) continue
+      next = at + m[0].length
+      found(m)
+      break
+    }
+  }
+}
 
 /** One pattern with a named group per triggered detector (`t0`, `t1`, ...). */
 export const triggers = new RegExp(

@@ -49,18 +49,18 @@ export interface Profile extends LineStats, AlphaCounts {
   readonly base64Longest: number
   readonly base64Total: number
   /**
-   * An upper bound on the units of any match of the encoded-data hex pattern: the longest chain of
-   * word runs shaped `HH`, `0xHH` or `xHH` separated only by `,`, whitespace and `\\`. Below 8 the
-   * pattern cannot match, and the exact scan is skipped.
+   * An upper bound on the units of a match of the encoded-data hex pattern: the most runs of two or
+   * more hex digits in one run of the characters such a match is made of (hex digits, `x`, `,`,
+   * `\\`, whitespace); each unit's two digits are such a run. Below 8 the pattern cannot match, and
+   * the exact scan is skipped.
    */
-  readonly hexChainBound: number
+  readonly hexUnitBound: number
 }
 
 let profileTable: Uint8Array | undefined
 /**
- * Per code unit: 1 letter, 2 number (from {@link charClasses}), 4 base64 character, 8 line break
- * (`\n`, `\r`), 16 ASCII word character (`\w`), 32 hex digit, 64 may separate hex units (`,`,
- * whitespace, `\\`).
+ * Per code unit: 1 letter, 2 number (from {@link charClasses}), 4 base64 character, 32 hex digit,
+ * 64 may be part of a hex-pattern match (hex digits, `x`, `,`, whitespace, `\\`).
  */
 const profileClasses = (): Uint8Array => {
   if (profileTable !== undefined) return profileTable
@@ -68,105 +68,103 @@ const profileClasses = (): Uint8Array => {
   for (let c = 0; c < 128; c++) {
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 10 || c === 61) t[c]! |= 4
   }
-  t[10]! |= 8
-  t[13]! |= 8
   for (let c = 0; c < 128; c++) {
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) t[c]! |= 16
-    if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102) || (c >= 48 && c <= 57)) t[c]! |= 32
+    if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102) || (c >= 48 && c <= 57)) t[c]! |= 32 | 64
   }
-  for (let c = 0; c < 65536; c++) if (isSpace(c) || c === 44 || c === 92) t[c]! |= 64
+  for (let c = 0; c < 65536; c++) if (isSpace(c) || c === 44 || c === 92 || c === 120) t[c]! |= 64
   profileTable = t
   return t
 }
 
-const profiles = new WeakMap<object, { readonly content: string; readonly profile: Profile }>()
-
-/**
- * The {@link profile} of a document, memoised per document object (each rule of a chain runs over a
- * whole chunk before the next, so the cache is keyed by the document, not "the last text"). A
- * document whose `content` was replaced is measured again.
- */
-export const profileOf = (doc: { readonly content: string }): Profile => {
-  const hit = profiles.get(doc)
-  if (hit !== undefined && hit.content === doc.content) return hit.profile
-  const p = profile(doc.content)
-  profiles.set(doc, { content: doc.content, profile: p })
-  return p
+/** The memoised value of one measurement per document object; a replaced `content` is measured again. */
+const memo = <A>(measure: (text: string) => A) => {
+  const cache = new WeakMap<object, { readonly content: string; readonly value: A }>()
+  return (doc: { readonly content: string }): A => {
+    const hit = cache.get(doc)
+    if (hit !== undefined && hit.content === doc.content) return hit.value
+    const value = measure(doc.content)
+    cache.set(doc, { content: doc.content, value })
+    return value
+  }
 }
 
-/** Lines, letters, base64 runs and the hex-chain bound in one pass (one table read per code unit). */
-export const profile = (text: string): Profile => {
+/**
+ * The {@link lineStats} of a document, memoised per document object (each rule of a chain runs over
+ * a whole chunk before the next, so the cache is keyed by the document, not "the last text"). The
+ * line rules (minified, line length, data files) need only these, found with the native
+ * `indexOf`, so the per-character {@link profile} runs only on the files they keep.
+ */
+export const linesOf: (doc: { readonly content: string }) => LineStats = memo((text) => lineStats(text))
+
+/** The {@link charProfile} of a document (letters, base64 runs, hex-chain bound), memoised like {@link linesOf}. */
+export const profileOf: (doc: { readonly content: string }) => CharProfile = memo((text) => charProfile(text))
+
+/**
+ * Lines (a trailing newline does not start one), longest line and mean line length, newline and
+ * `\r` characters excluded: the line figures of {@link profile}, from the native `indexOf` (one call
+ * per line, none per character).
+ */
+export const lineStats = (text: string): LineStats => {
+  const n = text.length
+  let lines = 0, max = 0, chars = 0, start = 0
+  let cr = text.indexOf("\r")
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+    let len = nl - start
+    while (cr >= 0 && cr < nl) {
+      len--
+      cr = text.indexOf("\r", cr + 1)
+    }
+    lines++
+    if (len > max) max = len
+    chars += len
+    start = nl + 1
+  }
+  let len = n - start
+  while (cr >= 0) {
+    len--
+    cr = text.indexOf("\r", cr + 1)
+  }
+  if (len > 0 || lines === 0) {
+    lines++
+    if (len > max) max = len
+    chars += len
+  }
+  return { lines, maxLineLength: max, avgLineLength: lines === 0 ? 0 : chars / lines }
+}
+
+/** Letters, base64 runs and the hex-chain bound in one pass (one table read per code unit), plus {@link lineStats}. */
+export const profile = (text: string): Profile => ({ ...lineStats(text), ...charProfile(text) })
+
+/** The per-character part of a {@link Profile}. */
+export type CharProfile = Omit<Profile, keyof LineStats>
+
+/** Letters, base64 runs and the hex-chain bound in one pass (one table read per code unit). */
+export const charProfile = (text: string): CharProfile => {
   const table = profileClasses()
-  let lines = 0, max = 0, current = 0, chars = 0, alpha = 0, alnum = 0, run = 0, longest = 0, total = 0
-  // Hex-unit chain bound: the current word run's length and shape (only its first 5 characters
-  // matter: units are 2 to 4 characters long), and whether it continues a chain.
-  let wlen = 0, xAt = -1, bad = false, first0 = false, linked = false, prevTok = false, gapOk = false, chain = 0, maxChain = 0
+  // Branch-free counting (a run's length is masked to 0 by a character outside its class); the
+  // only branches are the rare "run reached 64" and "new longest hex run" ones.
+  let alpha = 0, alnum = 0, run = 0, longest = 0, total = 0, digits = 0, units = 0, unitsMax = 0
   const n = text.length
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i)
-    const k = table[c]!
-    if ((k & 16) !== 0) {
-      if (wlen === 0) {
-        linked = prevTok && gapOk
-        xAt = c === 120 ? 0 : -1
-        bad = (k & 32) === 0 && c !== 120
-        first0 = c === 48
-      } else if (wlen < 5) {
-        if (wlen === 1 && c === 120 && first0) xAt = 1
-        else if ((k & 32) === 0) bad = true
-      }
-      wlen++
-    } else {
-      if (wlen !== 0) {
-        prevTok = !bad && ((wlen === 2 && xAt === -1) || (wlen === 3 && xAt === 0) || (wlen === 4 && xAt === 1))
-        chain = prevTok ? (linked ? chain + 1 : 1) : 0
-        if (chain > maxChain) maxChain = chain
-        wlen = 0
-        gapOk = true
-      }
-      if ((k & 64) === 0) gapOk = false
+    const k = table[text.charCodeAt(i)]!
+    alpha += k & 1
+    alnum += (k | (k >> 1)) & 1
+    run = (run + 1) & -((k >> 2) & 1)
+    if (run >= 64) {
+      // In a maximal run of 64 or more: count its first 64 characters once, then each one more.
+      total += run === 64 ? 64 : 1
+      if (run > longest) longest = run
     }
-    if ((k & 4) !== 0) run++
-    else if (run !== 0) {
-      if (run >= 64) {
-        total += run
-        if (run > longest) longest = run
-      }
-      run = 0
-    }
-    if ((k & 8) !== 0) {
-      if ((k & 4) !== 0) {
-        // \n (a base64 character too): end of line.
-        lines++
-        if (current > max) max = current
-        chars += current
-        current = 0
-      }
-      continue
-    }
-    current++
-    if ((k & 3) !== 0) {
-      alnum++
-      alpha += k & 1
-    }
+    // A run of 2+ hex digits ends here (at a non-hex character): one more possible unit in the
+    // current run of hex-pattern characters, which this character continues or ends.
+    const hexDigit = (k >> 5) & 1
+    units += ((1 - digits) >>> 31) & (hexDigit ^ 1)
+    if (units > unitsMax) unitsMax = units
+    units &= -((k >> 6) & 1)
+    digits = (digits + 1) & -hexDigit
   }
-  if (run >= 64) {
-    total += run
-    if (run > longest) longest = run
-  }
-  if (wlen !== 0 && !bad && ((wlen === 2 && xAt === -1) || (wlen === 3 && xAt === 0) || (wlen === 4 && xAt === 1))) {
-    chain = linked ? chain + 1 : 1
-    if (chain > maxChain) maxChain = chain
-  }
-  if (current > 0 || lines === 0) {
-    lines++
-    if (current > max) max = current
-    chars += current
-  }
-  return {
-    lines, maxLineLength: max, avgLineLength: lines === 0 ? 0 : chars / lines, length: n, alpha, alnum,
-    base64Longest: longest, base64Total: total, hexChainBound: maxChain
-  }
+  if (digits >= 2 && units + 1 > unitsMax) unitsMax = units + 1
+  return { length: n, alpha, alnum, base64Longest: longest, base64Total: total, hexUnitBound: unitsMax }
 }
 
 /** The first `n` lines of a text (one slice, no split of the whole text). */
