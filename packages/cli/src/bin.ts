@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `pretrain` binary.
+ * Entry point of the `pretrain` binary. Node's on-disk compile cache is switched on before the
+ * commands load, so every later call skips parsing and compiling the packages' modules again.
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Effect } from "effect"
-import { runWith } from "./Cli.ts"
+import { enableCompileCache } from "node:module"
 
-runWith(process.argv.slice(2)).pipe(
-  Effect.provide(NodeServices.layer),
-  NodeRuntime.runMain
-)
+enableCompileCache()
+await import("./main.ts")
