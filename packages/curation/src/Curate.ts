@@ -80,6 +80,7 @@ const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 
 const enums: Record<string, ReadonlyArray<string>> = {
   "pii.policy": ["placeholder", "random"],
+  "pii.attribution": ["redact", "keep"],
   "decontamination.mode": ["substring", "ngram"],
   "pii.kinds": Pii.kinds,
   "license.allow": ["permissive", "non_permissive", "no_license"]
@@ -262,7 +263,7 @@ export const explain = (file: FileLike, config: Config = defaults): Explanation 
     language: typeof doc.language === "string" ? doc.language : null,
     verdict: firstDrop === undefined ? true : firstDrop.verdict,
     checks,
-    pii: config.pii === false ? {} : Pii.redact(doc.content, config.pii).counts
+    pii: config.pii === false ? {} : Pii.redact(doc.content, config.pii, typeof doc.path === "string" ? doc.path : undefined).counts
   }
 }
 

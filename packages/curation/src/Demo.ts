@@ -58,5 +58,7 @@ export const summarize = (stats: Stats.StageStatsJson, maxReasons = 12): string 
   if (pii.length > 0) {
     lines.push(`  PII redacted: ${pii.map(([name, op]) => `${name.slice(4)} ${op.docsOut} in ${op.docsIn} files`).join(", ")}`)
   }
+  const kept = stats.operators["pii-kept:attribution"]
+  if (kept !== undefined) lines.push(`  attribution notices kept: ${kept.docsOut} names and emails in ${kept.docsIn} files`)
   return lines.join("\n")
 }

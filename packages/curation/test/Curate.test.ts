@@ -14,7 +14,8 @@ import { sampleDocs } from "./support/sample.ts"
 describe("Curate.resolve", () => {
   it("fills defaults, turns steps on with true or a partial object, and off with false", () => {
     const c = Curate.resolve({ pii: { policy: "random" }, quality: { html: false }, metadata: true, optOut: { entries: ["octocat"] } })
-    expect(c.pii).toMatchObject({ policy: "random", seed: 0 })
+    expect(c.pii).toMatchObject({ policy: "random", seed: 0, attribution: "redact" })
+    expect(Curate.resolve({ pii: { attribution: "keep" } }).pii).toMatchObject({ policy: "placeholder", attribution: "keep" })
     expect(c.quality.html).toBe(false)
     expect(c.quality.lineLength).toEqual(Curate.defaults.quality.lineLength)
     expect(c.metadata).toEqual(Curate.templates.metadata)
@@ -29,6 +30,7 @@ describe("Curate.resolve", () => {
     expect(bad({ quality: { lineLenght: {} } })).toThrow('curate.json: at $.quality: unknown key "lineLenght"')
     expect(bad({ quality: { lineLength: { maxLineLength: "1000" } } })).toThrow("at $.quality.lineLength.maxLineLength: expected a number")
     expect(bad({ pii: { policy: "mask" } })).toThrow('at $.pii.policy: unknown value "mask"')
+    expect(bad({ pii: { attribution: "drop" } })).toThrow('at $.pii.attribution: unknown value "drop" (known: redact, keep)')
     expect(bad({ decontamination: { benchmarks: [{ name: "x" }] } })).toThrow("at $.decontamination.benchmarks[0]")
   })
 })
@@ -95,5 +97,18 @@ describe("the curation stage", () => {
     expect(summary).toContain("curation: 8 files in, 2 kept (25.0%), 6 dropped")
     expect(summary).toMatch(/decontamination:HumanEval +1 +12\.5% +\(decontaminate\)/)
     expect(summary).toContain("PII redacted:")
+  })
+
+  it("keeps attribution notices with pii.attribution keep, and counts them", async () => {
+    const dir = tempDir("curate-")
+    const content = `// Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>\nexport const admin = "jane.doe@corvid-labs.io"\n`
+    fs.writeFileSync(path.join(dir, "in.jsonl"), JSON.stringify({ repo_name: "a/b", path: "src/ws.js", license_type: "permissive", content }))
+    const stage = Demo.curationStage({ input: path.join(dir, "in.jsonl"), out: path.join(dir, "out"), tasks: 1, config: { pii: { attribution: "keep" } } })
+    const stats = (await Effect.runPromise(runPipeline(Pipeline.make("t", [stage]), { workers: 0, quiet: true }))).stages[0]!.stats
+    const rows = Parquet.readFileSync(path.join(dir, "out", "part-00000-0000.parquet"))
+    expect(rows[0]!.content).toBe(`// Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>\nexport const admin = "<EMAIL>"\n`)
+    expect(stats.operators["pii:email"]).toMatchObject({ docsIn: 1, docsOut: 1 })
+    expect(stats.operators["pii-kept:attribution"]).toMatchObject({ docsIn: 1, docsOut: 2 })
+    expect(Demo.summarize(stats)).toContain("attribution notices kept: 2 names and emails in 1 files")
   })
 })

@@ -25,8 +25,33 @@ const smallOctets = /^(?:(?:[12]?\d|3[01])\.){3}(?:[12]?\d|3[01])$/
 // Our guard beyond bigcode's: dotted quads right after a version word (`"v8": "4.5.103.37"`,
 // `version 10.2.0.1`, `v1.2.3.4`, `pkg@1.2.3.4`) are version numbers, not addresses.
 const versionBefore = /(?:version|release|build|v8|chrome|electron|firefox|node|\bv|@)["'\s:=]{0,4}$/i
-/** Documentation and test domains (RFC 2606 / 6761): addresses there are examples, not PII. */
-const exampleDomain = /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost|example)$/i
+/**
+ * Documentation and test domains (RFC 2606 / 6761) and Acme, the stock fictional company of fixtures
+ * and tutorials (`ada@acme.dev` in effect's docs): addresses there are examples, not PII.
+ */
+const exampleDomain = /@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|acme\.[a-z]{2,}|test|invalid|localhost|example)$/i
+/** `a@b.com`: a one-letter user at a one-letter domain is a placeholder. */
+const oneLetterAddress = /^[^@]@[^.@]\.[a-z]{2,3}$/i
+/**
+ * Where an address ends inside other text: the next character cannot follow an address in prose or
+ * code (`#$%^~|`), or is `.` / `!` with a letter or digit right after (`P@P.PK%`, `WPQN@xx.Bi!xh` in
+ * caniuse-lite's packed tables).
+ */
+const isPackedAfter = (content: string, end: number): boolean => {
+  const c = content.charCodeAt(end)
+  if (c === 35 || c === 36 || c === 37 || c === 94 || c === 126 || c === 124) return true
+  return (c === 46 || c === 33) && end + 1 < content.length && isWordOrDot(content.charCodeAt(end + 1)) && content.charCodeAt(end + 1) !== 46
+}
+/** A top-level domain written in mixed case (`.Bi`, `.pK`) is packed data, not an address. */
+const isMixedCase = (s: string): boolean => s !== s.toLowerCase() && s !== s.toUpperCase()
+/** `scheme://user:password@host`: the part before `@` is a URL's credentials, not a mailbox. */
+const isUrlUserinfo = (content: string, start: number): boolean => {
+  if (content.startsWith("//", start - 2)) return true
+  if (content.charCodeAt(start - 1) !== 58) return false
+  let i = start - 2
+  while (i >= 0 && isLocalChar(content.charCodeAt(i))) i--
+  return content.startsWith("//", i - 1)
+}
 
 const isLocalChar = (c: number): boolean =>
   c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || (c < 65536 && charClasses()[c] !== 0)
@@ -49,8 +74,9 @@ const emailAt = (content: string, at: number): Found | undefined => {
   if (m === null) return undefined
   const end = at + 1 + m[0].length
   const value = content.slice(start, end)
-  const tld = value.slice(value.lastIndexOf(".") + 1).toLowerCase()
-  if (notTlds.has(tld) || gitHosts.test(value) || exampleDomain.test(value)) return undefined
+  const tld = value.slice(value.lastIndexOf(".") + 1)
+  if (notTlds.has(tld.toLowerCase()) || gitHosts.test(value) || exampleDomain.test(value) || oneLetterAddress.test(value)) return undefined
+  if (isMixedCase(tld) || isPackedAfter(content, end) || isUrlUserinfo(content, start)) return undefined
   return { start, end, value }
 }
 
@@ -86,13 +112,48 @@ export const emails = (content: string, found: (f: Found) => void): void => {
   }
 }
 
+// Our guards for addresses in documentation and drawings, found by running on node_modules.
+/** A decimal with a fraction (`72.18`, `-48.2`, `.5`) right before or after: SVG path data (`m46 191.66.73.35 72.18`). */
+const decimalBefore = /(?<![\d.])\d*\.\d+[ ,]?-?$/
+const decimalAfter = /^[ ,]?-?\d*\.\d+(?!\d*\.\d)|^[a-zA-Z]-?\d*\.\d+(?!\d*\.\d)/
+const inAddrArpa = ".in-addr.arpa"
+/** Words that make a documentation line an example (`e.g. '74.125.79.104'`, `For example, ...`). */
+const exampleWords = /\be\.g\.|\bfor example\b|\bsuch as\b|\bi\.e\./i
+
+/**
+ * Is `at` in an example of a documentation comment: on a `*` line of a `/** ... *\/` block, inside
+ * a fenced code sample or after an `@example` tag (with no later tag), or on a line saying "e.g." /
+ * "for example"? API docs show example addresses (`resolver.setServers(['4.4.4.4'])` in
+ * `@types/node/dns.d.ts`); a described address (` * The upstream is 52.14.1.9`) still counts.
+ */
+export const inDocExample = (content: string, at: number): boolean => {
+  const lineStart = content.lastIndexOf("\n", at - 1) + 1
+  if (!/^[ \t]*\*(?!\/)/.test(content.slice(lineStart, at))) return false
+  const open = content.lastIndexOf("/**", at)
+  if (open < 0 || content.lastIndexOf("*/", at) > open) return false
+  let lineEnd = content.indexOf("\n", at)
+  if (lineEnd < 0) lineEnd = content.length
+  if (exampleWords.test(content.slice(lineStart, lineEnd))) return true
+  const block = content.slice(open, lineStart)
+  let fences = 0
+  for (let i = block.indexOf("```"); i >= 0; i = block.indexOf("```", i + 3)) fences++
+  if (fences % 2 === 1) return true
+  const example = block.lastIndexOf("@example")
+  return example >= 0 && !/(?:^|\s)@[a-z]+/.test(block.slice(example + 8))
+}
+
 /** Every public IPv4 and IPv6 address (IPv4 first). */
 export const ipAddresses = (content: string, found: (f: Found) => void): void => {
   ipv4Pattern.lastIndex = 0
   let m: RegExpExecArray | null
   while ((m = ipv4Pattern.exec(content)) !== null) {
     const value = m[0]
-    if (!isPublicIPv4(value) || dnsServers.has(value)) continue
+    const end = m.index + value.length
+    // A reverse-DNS name (`1.2.0.192.in-addr.arpa`) holds its address backwards.
+    const address = content.startsWith(inAddrArpa, end) ? value.split(".").reverse().join(".") : value
+    if (!isPublicIPv4(address) || dnsServers.has(address)) continue
+    if (decimalBefore.test(content.slice(Math.max(0, m.index - 12), m.index)) || decimalAfter.test(content.slice(end, end + 12))) continue
+    if (inDocExample(content, m.index)) continue
     if (versionBefore.test(content.slice(Math.max(0, m.index - 24), m.index))) continue
     // bigcode: `x.x.x.x` (length 7) is a version unless `dns` or `server` is within 100 characters.
     // Ours, wider: every octet below 32 (spec sections `13.2.5.5`, versions `4.2.6.10`) the same way.
@@ -105,7 +166,7 @@ export const ipAddresses = (content: string, found: (f: Found) => void): void =>
   for (let colon = content.indexOf(":"); colon >= 0; colon = content.indexOf(":", colon + 1)) {
     const f = ipv6At(content, colon)
     if (f === undefined) continue
-    found(f)
+    if (!inDocExample(content, f.start)) found(f)
     colon = f.end
   }
 }

@@ -74,6 +74,15 @@ export const detectors: ReadonlyArray<Detector> = [
     anchor: { words: ["pass", "pwd"], before: 0 }
   },
   {
+    kind: "password",
+    // The password of a URL's credentials (`postgres://admin:S3cret@db.host`); the email finder
+    // leaves `user:password@host` alone.
+    pattern: /:\/\/[^\s:\/@"'`]*:([^\s:\/@"'`]{3,64})(?=@[\w-]+\.[\w-])/g,
+    group: 1,
+    guarded: true,
+    anchor: { words: ["://"], before: 0 }
+  },
+  {
     kind: "secret",
     // A long value, quoted, assigned to a secret-named key, or unquoted on a line of its own as in
     // .env and shell files (`API_KEY=...`, `export GITHUB_TOKEN=...`).
@@ -161,7 +170,8 @@ export const entropy = (s: string): number => {
 }
 
 const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
-const templated = /\{\{|\}\}|\$\{|\$[A-Z_]{2,}|<[\w-]+>|%[sd](?![A-Za-z0-9])|%\(\w+\)[sd]|^\{[\w.-]+\}$|^\*+$|^x+$|^\.+$/
+// `[REDACTED]`, `[hidden]`: a value already masked.
+const templated = /\{\{|\}\}|\$\{|\$[A-Z_]{2,}|<[\w-]+>|%[sd](?![A-Za-z0-9])|%\(\w+\)[sd]|^\{[\w.-]+\}$|^\[[\w -]+\]$|^\*+$|^x+$|^\.+$/
 const hex = /^[0-9a-fA-F]+$/
 const sequences = ["abcdefghijklmnopqrstuvwxyz", "0123456789", "zyxwvutsrqponmlkjihgfedcba", "9876543210", "qwertyuiop", "asdfghjkl"]
 const placeholderWords = /^(?:password|passwd|changeme|change_me|secret|example|sample|test|testing|dummy|placeholder|your[_-]?\w*|my[_-]?\w*|null|undefined|none|true|false|required|string|optional|process\.env\.\w+|env\.\w+)$/i

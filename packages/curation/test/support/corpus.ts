@@ -122,7 +122,7 @@ export const makers: Record<string, (next: () => number) => Plant> = {
   },
   password: (n) => {
     const v = `${pick(n, alnum, 6)}${pick(n, "0123456789", 2)}${pick(n, "!#%&*+-", 1)}${pick(n, alnum, 3)}`
-    const lines = [`  password: "${v}",`, `const dbPassword = '${v}'`, `DB_PASSWORD=${v}`, `  password: ${v}`]
+    const lines = [`  password: "${v}",`, `const dbPassword = '${v}'`, `DB_PASSWORD=${v}`, `  password: ${v}`, `const db = "postgres://app:${v}@db.internal.io:5432/app"`]
     return { kind: "password", value: v, line: lines[Math.floor(n() * lines.length)]! }
   },
   name: (n) => {
