@@ -1,11 +1,12 @@
 /**
- * The dataflow subcommands of the `pretrain` CLI (`run`, `ingest`, `inspect`), built with
+ * The dataflow subcommands of the `pretrain` CLI (`run`, `ingest`, `inspect`, `jobs`), built with
  * `effect/cli`. The `@pretrain/cli` package assembles every package's commands into one binary.
  *
  * @since 0.1.0
  */
 import { ingestCommand } from "./commands/ingest.ts"
 import { inspectCommand } from "./commands/inspect.ts"
+import { jobs } from "./commands/jobs.ts"
 import { run } from "./commands/run.ts"
 
 export { ingest } from "./commands/ingest.ts"
@@ -13,4 +14,4 @@ export { type IngestParams, ingestPipeline } from "./commands/IngestPipeline.ts"
 export { reportFailure, toJson } from "./commands/shared.ts"
 
 /** @since 0.1.0 @category commands */
-export const commands = [run, ingestCommand, inspectCommand] as const
+export const commands = [run, ingestCommand, inspectCommand, jobs] as const
