@@ -2,18 +2,17 @@
  * Encoding speed, single thread, on held-out real code from node_modules: our encoder against
  * tiktoken (WASM), gpt-tokenizer (pure TS) and HF tokenizers (Rust, npm binding), all with the same
  * cl100k_base vocabulary and regex, on the same text in the same run. Also checks that our ids equal
- * tiktoken's, and measures our Doc operator on worker threads.
+ * tiktoken's. (The Doc operator on worker threads: `scaling.bench.ts`.)
  *
  * Run: `npm run bench -w @pretrain/tokenizer` (BENCH_HELDOUT_MB sets the text size, default 3).
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect, Stream } from "effect"
 import { encode as gptEncode } from "gpt-tokenizer/encoding/cl100k_base"
 import { get_encoding } from "tiktoken"
 import * as hf from "tokenizers"
-import { Tokenize, Tokenizer } from "../src/index.ts"
+
 import { cl100kTokenizer } from "./cl100k.ts"
 import { corpus, fmt } from "./corpus.ts"
 
@@ -93,70 +92,5 @@ console.log(`ours / gpt-tokenizer ${fmt(oursRate / gptRate)}x`)
 console.log(`ours / HF            ${fmt(oursRate / hfRate)}x`)
 console.log(`ours / fastest peer  ${fmt(oursRate / fastest)}x  (medians; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => fmt(x)).join(" ")})`)
 
-if (process.env.BENCH_SCALING_ROUNDS === "0") {
-  // Single-thread figures only.
-  tiktoken.free()
-  fs.rmSync(dir, { recursive: true, force: true })
-  process.exit(0)
-}
-
-// Worker threads: the Doc operator over the held-out text `repeats` times. On a shared machine
-// wall-clock scaling mostly shows what other jobs leave free, so scaling is measured as throughput
-// per worker: MB per CPU-second of each worker thread (its whole life: start, tokenizer restore,
-// receiving texts, encoding, sending ids; `worker.cpuUsage()`), against the single-thread encoder's
-// MB per CPU-second (`process.threadCpuUsage()`) on the same docs, starting from the same snapshot.
-// The stream's own thread must keep up too: its MB per CPU-second caps the rate with free cores.
-const repeats = Number(process.env.BENCH_REPEATS ?? 20)
-const docs = Array.from({ length: repeats }, () => heldOut.map((content) => ({ content }))).flat()
-const docMB = (repeats * heldOutBytes) / 1e6
-const snapshot = ours.snapshot()
-const cpuSeconds = (u: { user: number; system: number }) => (u.user + u.system) / 1e6
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)]!
-const scalingRounds = Number(process.env.BENCH_SCALING_ROUNDS ?? 3)
-const cores = os.availableParallelism()
-const workerCounts = [1, 2, ...(cores > 3 ? [Math.min(cores - 1, 8)] : [])]
-const modes = ["typed", "array"] as const
-interface Sample { wall: number; mainCpu: number; workerCpu: number }
-const reference: Array<{ wall: number; cpu: number }> = []
-const samples = new Map<string, Array<Sample>>()
-for (let r = 0; r < scalingRounds; r++) {
-  // Interleaved round by round, so that load from other jobs hits every configuration alike.
-  const t0 = performance.now()
-  const c0 = process.threadCpuUsage()
-  const fresh = Tokenizer.fromSnapshot(snapshot)
-  for (const d of docs) fresh.encode(d.content)
-  reference.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(process.threadCpuUsage(c0)) })
-  for (const as of modes) {
-    for (const workers of workerCounts) {
-      const usage = Tokenize.usage()
-      const start = performance.now()
-      const m0 = process.threadCpuUsage()
-      await Effect.runPromise(Stream.runDrain(Stream.fromIterable(docs).pipe(Tokenize.tokenize(ours, { workers, as, usage }))))
-      const key = `${as}/${workers}`
-      if (!samples.has(key)) samples.set(key, [])
-      samples.get(key)!.push({
-        wall: (performance.now() - start) / 1000,
-        mainCpu: cpuSeconds(process.threadCpuUsage(m0)),
-        workerCpu: usage.workerCpuSeconds.reduce((x, y) => x + y, 0)
-      })
-    }
-  }
-}
-const refCpuRate = docMB / median(reference.map((x) => x.cpu))
-console.log(`\nTokenize operator, ${fmt(docMB)} MB of Docs, medians of ${scalingRounds} rounds; ${cores} cores, load average ${os.loadavg().map((x) => fmt(x)).join(" ")}`)
-console.log(`single-thread encoder (fresh from the snapshot): ${fmt(docMB / median(reference.map((x) => x.wall)))} MB/s wall, ${fmt(refCpuRate)} MB per CPU-second`)
-for (const as of modes) {
-  for (const workers of workerCounts) {
-    const ss = samples.get(`${as}/${workers}`)!
-    const wall = docMB / median(ss.map((x) => x.wall))
-    const perWorker = docMB / median(ss.map((x) => x.workerCpu))
-    const mainRate = docMB / median(ss.map((x) => x.mainCpu))
-    console.log(
-      `as ${as.padEnd(5)} ${workers} worker(s): ${fmt(wall).padStart(6)} MB/s wall (${fmt(wall / workers)} per worker); ` +
-        `per worker ${fmt(perWorker)} MB per CPU-second = ${fmt(perWorker / refCpuRate)}x the single-thread encoder; ` +
-        `stream thread ${fmt(mainRate, 0)} MB per CPU-second; with ${workers + 1} free cores ≈ ${fmt(Math.min(workers * perWorker, mainRate))} MB/s`
-    )
-  }
-}
 tiktoken.free()
 fs.rmSync(dir, { recursive: true, force: true })

@@ -50,10 +50,24 @@ export class BpeModel {
 
   /** Token strings (GPT-2 byte-mapped) by id; `undefined` for ids that are not in the BPE vocabulary. */
   readonly tokens: ReadonlyArray<string | undefined>
-  /** Raw bytes of each token, by id. */
-  readonly tokenBytes: ReadonlyArray<Uint8Array | undefined>
+  /** Raw bytes of each token, by id (built on first use for a model made from tables). */
+  get tokenBytes(): ReadonlyArray<Uint8Array | undefined> {
+    if (this.bytesById === undefined) this.bytesById = this.tokens.map((t) => t === undefined ? undefined : ByteLevel.toBytes(t))
+    return this.bytesById
+  }
+  private bytesById: ReadonlyArray<Uint8Array | undefined> | undefined
   /** Merges as id pairs in rank order. */
-  readonly merges: ReadonlyArray<readonly [number, number]>
+  get merges(): ReadonlyArray<readonly [number, number]> {
+    if (this.mergeList === undefined) {
+      const flat = this.flatMerges!
+      const list: Array<readonly [number, number]> = new Array(flat.length >> 1)
+      for (let i = 0; i < list.length; i++) list[i] = [flat[2 * i]!, flat[2 * i + 1]!]
+      this.mergeList = list
+    }
+    return this.mergeList
+  }
+  private mergeList: ReadonlyArray<readonly [number, number]> | undefined
+  private readonly flatMerges: Int32Array | undefined
   /** Id of each single byte, −1 when the vocabulary lacks it (such bytes are dropped, as HF does). */
   readonly byteId: Int32Array
   /** Bytes dropped because the vocabulary has no token for them, since creation. */
@@ -72,31 +86,33 @@ export class BpeModel {
 
   /**
    * @param tokens token strings by id (GPT-2 byte-mapped)
-   * @param merges id pairs in rank order; the merged token must be in `tokens`
+   * @param merges id pairs in rank order; the merged token must be in `tokens` (with `tables`: may
+   *   be flat, `[a0, b0, a1, b1, ...]`, turned into pairs only when read)
    * @param ignoreMerges emit any piece that is itself a token directly (HF `ignore_merges`)
    * @param vocab token string → id, when the caller has it already
    * @param tables the tables of an equal model ({@link BpeModel.tables}), to skip building them
    */
   constructor(
     tokens: ReadonlyArray<string | undefined>,
-    merges: ReadonlyArray<readonly [number, number]>,
+    merges: ReadonlyArray<readonly [number, number]> | Int32Array,
     ignoreMerges = false,
     vocab?: ReadonlyMap<string, number>,
     tables?: BpeTables
   ) {
     this.tokens = tokens
-    this.merges = merges
+    if (merges instanceof Int32Array) {
+      if (tables === undefined) throw new RangeError("BpeModel: flat merges need the tables")
+      this.flatMerges = merges
+    } else this.mergeList = merges
     if (tables !== undefined) {
+      // Only one-character tokens can be single bytes; the other tokens' bytes wait for a decode.
       this.byteId = new Int32Array(256).fill(-1)
-      const bytes: Array<Uint8Array | undefined> = new Array(tokens.length)
       for (let id = 0; id < tokens.length; id++) {
         const t = tokens[id]
-        if (t === undefined) continue
+        if (t === undefined || t.length !== 1) continue
         const b = ByteLevel.toBytes(t)
-        bytes[id] = b
         if (b !== undefined && b.length === 1 && this.byteId[b[0]!] === -1) this.byteId[b[0]!] = id
       }
-      this.tokenBytes = bytes
       this.pairs = PairIndex.fromState(tables.pairs)
       this.rankOf = tables.rankOf
       this.resultOf = tables.resultOf
@@ -114,7 +130,8 @@ export class BpeModel {
       bytes[id] = b
       if (b !== undefined && b.length === 1 && this.byteId[b[0]!] === -1) this.byteId[b[0]!] = id
     }
-    this.tokenBytes = bytes
+    this.bytesById = bytes
+    merges = merges as ReadonlyArray<readonly [number, number]>
     this.pairs = new PairIndex(merges.length)
     this.rankOf = new Int32Array(merges.length)
     this.resultOf = new Int32Array(merges.length)

@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import { PieceTable, type PieceTableData } from "./internal/PieceTable.ts"
+import { wellFormed } from "./internal/utf8.ts"
 import * as PreTokenizer from "./PreTokenizer.ts"
 import * as SpecialTokens from "./SpecialTokens.ts"
 
@@ -80,8 +81,13 @@ export class PieceCounter {
     if (this.batchFill >= this.batchChars) this.endBatch()
   }
 
-  /** Count text without batch bookkeeping (used by workers for one batch). */
-  countText(text: string): void {
+  /**
+   * Count text without batch bookkeeping (used by workers for one batch). Lone surrogates count as
+   * U+FFFD, what they become in UTF-8 (and in HF), so text counted here and text sent to a worker
+   * as UTF-8 give the same pieces.
+   */
+  countText(input: string): void {
+    const text = wellFormed(input)
     const re = this.special
     if (re === undefined) {
       if (text.length > 0) this.pre.split(text, 0, text.length, this.onPiece)

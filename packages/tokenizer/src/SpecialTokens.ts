@@ -59,3 +59,90 @@ export const matcher = (tokens: ReadonlyArray<string>): RegExp | undefined => {
   const sorted = [...new Set(tokens)].sort((a, b) => b.length - a.length)
   return new RegExp(sorted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g")
 }
+
+/**
+ * Finds added tokens in UTF-8 bytes with the same leftmost-longest rule as {@link matcher}, for
+ * text that is already UTF-8 (a batch packed for a worker thread, an Arrow string column). Tokens
+ * that are not well-formed UTF-16 (a lone surrogate: no tokenizer.json that HF reads holds one)
+ * are left out.
+ *
+ * @since 0.1.0 @category models
+ */
+export class ByteMatcher {
+  /** Length in bytes of the last match {@link find} reported, and which token it was. */
+  matchLength = 0
+  matchToken = ""
+  /** Token indices by their first byte, longest first. */
+  private readonly byFirst: Array<Int32Array | undefined> = new Array(256)
+  /** The distinct first bytes of the tokens, and where each occurs next during a {@link find}. */
+  private readonly firstBytes: Array<number> = []
+  private nextAt = new Int32Array(0)
+  private readonly keys: Array<Uint8Array>
+  private readonly tokens: Array<string>
+
+  constructor(tokens: ReadonlyArray<string>) {
+    const encoder = new TextEncoder()
+    const wellFormed = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/
+    this.tokens = [...new Set(tokens)].filter((t) => t.length > 0 && wellFormed.test(t))
+    this.keys = this.tokens.map((t) => encoder.encode(t))
+    const groups = new Map<number, Array<number>>()
+    this.keys.forEach((key, i) => groups.set(key[0]!, [...(groups.get(key[0]!) ?? []), i]))
+    for (const [b, list] of groups) {
+      this.byFirst[b] = Int32Array.from(list.sort((x, y) => this.keys[y]!.length - this.keys[x]!.length))
+      this.firstBytes.push(b)
+    }
+    this.nextAt = new Int32Array(this.firstBytes.length)
+  }
+
+  /** Whether any token can match. */
+  get matchable(): boolean {
+    return this.keys.length > 0
+  }
+
+  /** Position of the first token in `bytes[from, end)`, or −1; sets {@link matchLength} and {@link matchToken}. */
+  find(bytes: Uint8Array, from: number, end: number): number {
+    // Candidates are found by their first bytes with the native `indexOf` (added tokens usually
+    // share one or two first bytes, such as `<`), then compared.
+    const firsts = this.firstBytes
+    const next = this.nextAt
+    const view = end === bytes.length ? bytes : bytes.subarray(0, end)
+    next.fill(-1)
+    for (let p = from; p < end;) {
+      let at = end
+      for (let k = 0; k < firsts.length; k++) {
+        // The next occurrence of each first byte, kept while it lies ahead.
+        if (next[k]! < p) {
+          const q = view.indexOf(firsts[k]!, p)
+          next[k] = q < 0 ? end : q
+        }
+        if (next[k]! < at) at = next[k]!
+      }
+      if (at >= end) return -1
+      const list = this.byFirst[bytes[at]!]!
+      for (let k = 0; k < list.length; k++) {
+        const key = this.keys[list[k]!]!
+        const n = key.length
+        if (at + n > end) continue
+        let j = 1
+        while (j < n && bytes[at + j] === key[j]) j++
+        if (j === n) {
+          this.matchLength = n
+          this.matchToken = this.tokens[list[k]!]!
+          return at
+        }
+      }
+      p = at + 1
+    }
+    return -1
+  }
+}
+
+/**
+ * A {@link ByteMatcher} for `tokens`, or `undefined` for none.
+ *
+ * @since 0.1.0 @category utils
+ */
+export const byteMatcher = (tokens: ReadonlyArray<string>): ByteMatcher | undefined => {
+  const m = new ByteMatcher(tokens)
+  return m.matchable ? m : undefined
+}

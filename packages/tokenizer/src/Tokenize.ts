@@ -4,9 +4,12 @@
  * of Docs are encoded on worker threads (several batches in flight, output order kept); with
  * `workers: 0` they are encoded in the stream's own thread. Ids are the same either way.
  *
- * On worker threads the stream's thread only sends texts and builds the output Docs: each worker
- * gets the tokenizer once as a snapshot, encodes a whole batch into one id buffer (end-of-text ids
- * included) and transfers that buffer back (no structured clone of ids). Pass `usage` to learn each
+ * On worker threads the stream's thread only packs texts and builds the output Docs. Each worker
+ * gets the tokenizer once as a snapshot whose tables are in shared memory (one copy for all
+ * workers); a batch of texts goes as one transferred UTF-8 buffer plus offsets, which the worker's
+ * pre-tokenizer reads in place, and its ids come back in one transferred buffer (end-of-text ids
+ * included), which the batch's Docs share (`as: "typed"`: views of it) or copy into `number[]`s.
+ * Nothing is structured-cloned and the text buffers are reused. Pass `usage` to learn each
  * worker's CPU time, e.g. to measure throughput per worker on a shared machine.
  *
  * ```ts
@@ -20,6 +23,8 @@ import { Effect, Stream } from "effect"
 import { dual } from "effect/Function"
 import { type Doc, Operator } from "@pretrain/dataflow"
 import type { EncodeReply, EncodeRequest, EncodeWorkerData } from "./internal/encodeWorker.ts"
+import { shareTypedArrays } from "./internal/shared.ts"
+import { TextBatch } from "./internal/TextBatch.ts"
 import { WorkerPool, workerUrl } from "./internal/WorkerPool.ts"
 import type { Tokenizer } from "./Tokenizer.ts"
 
@@ -29,11 +34,14 @@ export interface TokenizeOptions<F extends string = "input_ids"> {
   readonly field?: F | undefined
   /** Worker threads (default 0: encode in this thread). */
   readonly workers?: number | undefined
-  /** Docs per batch sent to a worker (default 64). */
+  /** Docs per batch sent to a worker (default 256: fewer, larger messages). */
   readonly batchSize?: number | undefined
   /** Append this token's id after each document (e.g. `<|endoftext|>`). */
   readonly eos?: string | undefined
-  /** `array` (default): a `number[]` (what the Parquet and JSONL sinks write); `typed`: a `Uint32Array`. */
+  /**
+   * `array` (default): a `number[]` (what the Parquet and JSONL sinks write); `typed`: a
+   * `Uint32Array` (on worker threads, a view: the Docs of one batch share one buffer).
+   */
   readonly as?: "array" | "typed" | undefined
   /** Filled in when the stream ends: the worker threads' CPU time (see {@link usage}). */
   readonly usage?: Usage | undefined
@@ -46,10 +54,12 @@ export interface Usage {
    * texts, encoding, sending ids (empty with `workers: 0`, or where Node cannot tell).
    */
   workerCpuSeconds: Array<number>
+  /** CPU seconds each worker spent starting, before its first batch (part of `workerCpuSeconds`). */
+  workerStartCpuSeconds: Array<number>
 }
 
 /** An empty {@link Usage} to pass as the `usage` option. @since 0.1.0 @category constructors */
-export const usage = (): Usage => ({ workerCpuSeconds: [] })
+export const usage = (): Usage => ({ workerCpuSeconds: [], workerStartCpuSeconds: [] })
 
 /** A Doc with its ids (a `Uint32Array` when `as: "typed"`). @since 0.1.0 @category models */
 export type Tokenized<A, F extends string = "input_ids"> = A & { readonly [K in F]: Array<number> | Uint32Array }
@@ -61,6 +71,18 @@ const eosId = (tokenizer: Tokenizer, eos: string | undefined): number | undefine
   return id
 }
 
+/**
+ * The ids as a `number[]`, `eos` after them when given: an array of the final length filled by a
+ * loop (about 10x faster than `Array.from` on a typed array, 3x faster than `push`).
+ */
+const toArray = (ids: Uint32Array, eos?: number | undefined): Array<number> => {
+  const n = ids.length
+  const out = new Array<number>(eos === undefined ? n : n + 1)
+  for (let i = 0; i < n; i++) out[i] = ids[i]!
+  if (eos !== undefined) out[n] = eos
+  return out
+}
+
 const withIds = <A extends Doc>(doc: A, field: string, ids: Uint32Array, eos: number | undefined, typed: boolean): any => {
   if (typed) {
     const out = new Uint32Array(ids.length + (eos === undefined ? 0 : 1))
@@ -68,9 +90,7 @@ const withIds = <A extends Doc>(doc: A, field: string, ids: Uint32Array, eos: nu
     if (eos !== undefined) out[ids.length] = eos
     return { ...doc, [field]: out }
   }
-  const arr = Array.from(ids)
-  if (eos !== undefined) arr.push(eos)
-  return { ...doc, [field]: arr }
+  return { ...doc, [field]: toArray(ids, eos) }
 }
 
 /**
@@ -89,11 +109,17 @@ export const tokenize: {
     const workers = options.workers ?? 0
     const typed = options.as === "typed"
     if (workers <= 0) return Operator.map(self, "tokenize", (doc: A) => withIds(doc, field, tokenizer.encode(doc.content), eos, typed))
-    const data: EncodeWorkerData = { snapshot: tokenizer.snapshot(), eos }
+    const snapshot = tokenizer.snapshot()
+    // The model's tables in shared memory: every worker reads the same copy.
+    const shared = { ...snapshot, merges: shareTypedArrays(snapshot.merges), tables: shareTypedArrays(snapshot.tables) }
+    const data: EncodeWorkerData = { snapshot: shared, eos }
     const usageOut = options.usage
     return Stream.unwrap(Effect.map(
       Effect.acquireRelease(
-        Effect.sync(() => new WorkerPool<EncodeRequest, EncodeReply>(workerUrl("encodeWorker"), workers, data)),
+        Effect.sync(() => {
+          if (usageOut !== undefined) usageOut.workerStartCpuSeconds = []
+          return new WorkerPool<EncodeRequest, EncodeReply>(workerUrl("encodeWorker"), workers, data)
+        }),
         (pool) =>
           Effect.andThen(
             usageOut === undefined ? Effect.void : Effect.map(Effect.promise(() => pool.cpuSeconds()), (s) => {
@@ -104,15 +130,27 @@ export const tokenize: {
       ),
       (pool) => {
         let next = 0
+        const packer = new TextBatch()
         return self.pipe(
-          Operator.batch(options.batchSize ?? 64),
+          Operator.batch(options.batchSize ?? 256),
           Stream.mapEffect((batch) =>
-            Effect.map(Effect.promise(() => pool.submit({ id: next++, texts: batch.map((d) => d.content) })), (reply) => {
-              // The ids (end-of-text included) arrive in one transferred buffer: only slice it.
-              const { ids, offsets } = reply
-              return batch.map((doc, i) => {
-                const part = ids.subarray(offsets[i]!, offsets[i + 1]!)
-                return { ...doc, [field]: typed ? part.slice() : Array.from(part) }
+            Effect.suspend(() => {
+              // The texts go as one UTF-8 buffer plus offsets, transferred; the ids (end-of-text
+              // included) come back in one transferred buffer, which the Docs share (typed) or
+              // read (array): nothing is cloned either way.
+              for (const doc of batch) packer.add(doc.content)
+              const packed = packer.take()
+              const req: EncodeRequest = { id: next++, ...packed }
+              return Effect.map(Effect.promise(() => pool.submit(req, [packed.bytes.buffer, packed.offsets.buffer])), (reply) => {
+                packer.recycle(reply.textBytes, reply.textOffsets)
+                if (reply.startCpuSeconds !== undefined) usageOut?.workerStartCpuSeconds.push(reply.startCpuSeconds)
+                const { ids, offsets } = reply
+                const out = new Array(batch.length)
+                for (let i = 0; i < batch.length; i++) {
+                  const part = ids.subarray(offsets[i]!, offsets[i + 1]!)
+                  out[i] = { ...batch[i], [field]: typed ? part : toArray(part) }
+                }
+                return out
               })
             }), { concurrency: workers * 2 }),
           Operator.unbatch

@@ -121,9 +121,25 @@ export class Tokenizer {
   /** Added tokens (special or not), by id. */
   readonly addedTokens: ReadonlyArray<AddedTokenJson>
   private readonly added: RegExp | undefined
+  private readonly addedBytes: SpecialTokens.ByteMatcher | undefined
   private readonly addedId: Map<string, number>
   private readonly specialIds: Set<number>
-  private readonly decodeBytes: Array<Uint8Array | undefined>
+  /** Bytes of each id for decoding, built on first use (a worker that only encodes never needs them). */
+  private get decodeBytes(): ReadonlyArray<Uint8Array | undefined> {
+    if (this.bytesById === undefined) {
+      const tokens = this.model.tokens
+      const bytes: Array<Uint8Array | undefined> = new Array(this.size)
+      for (let id = 0; id < this.size; id++) {
+        const t = tokens[id]
+        if (t !== undefined) bytes[id] = this.model.tokenBytes[id] ?? decodeTokenBytes(t)
+      }
+      for (const t of this.addedTokens) bytes[t.id] = decodeTokenBytes(t.content)
+      this.bytesById = bytes
+    }
+    return this.bytesById
+  }
+  private bytesById: ReadonlyArray<Uint8Array | undefined> | undefined = undefined
+  private readonly size: number
   private readonly out = new IdBuffer(4096)
   private scratch = new Uint8Array(1024)
   private readonly onPiece: PreTokenizer.PieceSink
@@ -195,10 +211,7 @@ export class Tokenizer {
     })
     tokens.length = size
     const list = model.merges as ReadonlyArray<unknown>
-    const merges: Array<readonly [number, number]> = new Array(snapshot === undefined ? list.length : snapshot.merges.length / 2)
-    if (snapshot !== undefined) {
-      for (let i = 0; i < merges.length; i++) merges[i] = [snapshot.merges[2 * i]!, snapshot.merges[2 * i + 1]!]
-    }
+    const merges: Array<readonly [number, number]> = new Array(snapshot === undefined ? list.length : 0)
     for (let i = 0; snapshot === undefined && i < list.length; i++) {
       const m = list[i]
       let left: unknown
@@ -227,7 +240,7 @@ export class Tokenizer {
     }
     if (!this.preTokenizer.byteLevel) throw unsupported("pre_tokenizer", "no ByteLevel pre-tokenizer")
     try {
-      this.model = new BpeModel(tokens, merges, model.ignore_merges === true, snapshot === undefined ? ids : undefined, snapshot?.tables)
+      this.model = new BpeModel(tokens, snapshot?.merges ?? merges, model.ignore_merges === true, snapshot === undefined ? ids : undefined, snapshot?.tables)
     } catch (e) {
       const rank = e instanceof BpeModel.MergeError ? e.rank : -1
       throw bad(rank >= 0 ? `model.merges[${rank}]` : "model", e instanceof Error ? e.message : String(e))
@@ -242,12 +255,8 @@ export class Tokenizer {
     this.addedId = new Map(added.map((t) => [t.content, t.id]))
     this.specialIds = new Set(added.filter((t) => t.special).map((t) => t.id))
     this.added = SpecialTokens.matcher(added.map((t) => t.content))
-    this.decodeBytes = new Array(size)
-    for (let id = 0; id < size; id++) {
-      const t = tokens[id]
-      if (t !== undefined) this.decodeBytes[id] = this.model.tokenBytes[id] ?? decodeTokenBytes(t)
-    }
-    for (const t of added) this.decodeBytes[t.id] = decodeTokenBytes(t.content)
+    this.addedBytes = SpecialTokens.byteMatcher(added.map((t) => t.content))
+    this.size = size
     this.onPiece = (text, start, end) => {
       // UTF-8 bytes and their FNV-1a hash in one pass (ASCII inline, the rest by encodeInto).
       if (3 * (end - start) > this.scratch.length) this.scratch = new Uint8Array(maxBytes(end - start) * 2)
@@ -389,7 +398,7 @@ export class Tokenizer {
 
   /** Number of ids, added tokens included. @since 0.1.0 */
   get vocabSize(): number {
-    return this.decodeBytes.length
+    return this.size
   }
 
   /** Bytes dropped so far because the vocabulary had no token for them (0 for every tokenizer we train). @since 0.1.0 */
@@ -466,6 +475,67 @@ export class Tokenizer {
       offsets[i + 1] = out.length
     }
     return { ids: out.take(), offsets }
+  }
+
+  /** Append the ids of the UTF-8 text `bytes[start, end)` to the internal buffer. */
+  private runUtf8(bytes: Uint8Array, start: number, end: number, special: boolean): void {
+    const matcher = special ? this.addedBytes : undefined
+    let last = start
+    if (matcher !== undefined) {
+      for (let at = matcher.find(bytes, last, end); at >= 0; at = matcher.find(bytes, last, end)) {
+        if (at > last) this.segmentUtf8(bytes, last, at)
+        this.out.reserve(1)
+        this.out.data[this.out.length++] = this.addedId.get(matcher.matchToken)!
+        last = at + matcher.matchLength
+      }
+    }
+    if (last < end) this.segmentUtf8(bytes, last, end)
+  }
+
+  /** Pre-tokenize and encode the UTF-8 `bytes[start, end)` (no added tokens in it), read in place. */
+  private segmentUtf8(bytes: Uint8Array, start: number, end: number): void {
+    const scan = this.preTokenizer.scanBytes
+    if (scan !== undefined) return scan(bytes, start, end, this.onBytes)
+    const text = decoderUtf8.decode(bytes.subarray(start, end))
+    this.preTokenizer.split(text, 0, text.length, this.onPiece)
+  }
+
+  /**
+   * {@link encodeBatch} for texts that are already UTF-8, back to back in `bytes` with Arrow-style
+   * offsets (text `i` is `bytes[offsets[i], offsets[i + 1])`, as in an Arrow string column): the
+   * pre-tokenizer reads the pieces in place, nothing is decoded or copied (for the preset
+   * pre-tokenizers). The bytes must be valid UTF-8, as `TextEncoder` writes it (lone surrogates as
+   * U+FFFD): the ids are then those of {@link encodeBatch} on the strings, with one exception, an
+   * added token holding U+FFFD also matches where the string had a lone surrogate. Throws a
+   * `RangeError` for offsets that decrease or leave the buffer.
+   *
+   * @since 0.1.0
+   */
+  encodeUtf8Batch(
+    bytes: Uint8Array,
+    offsets: ArrayLike<number>,
+    options?: EncodeOptions & { readonly eos?: number | undefined }
+  ): { readonly ids: Uint32Array<ArrayBuffer>; readonly offsets: Uint32Array<ArrayBuffer> } {
+    const count = offsets.length - 1
+    for (let i = 0; i < count; i++) {
+      if (!(offsets[i]! >= 0 && offsets[i]! <= offsets[i + 1]! && offsets[i + 1]! <= bytes.length)) {
+        throw new RangeError(`encodeUtf8Batch: offsets[${i}..${i + 1}] = ${offsets[i]}..${offsets[i + 1]} is not a range of the ${bytes.length} bytes`)
+      }
+    }
+    const out = new Uint32Array(Math.max(0, count) + 1)
+    const eos = options?.eos
+    const special = options?.special !== false
+    const ids = this.out
+    ids.length = 0
+    for (let i = 0; i < count; i++) {
+      this.runUtf8(bytes, offsets[i]!, offsets[i + 1]!, special)
+      if (eos !== undefined) {
+        ids.reserve(1)
+        ids.data[ids.length++] = eos
+      }
+      out[i + 1] = ids.length
+    }
+    return { ids: ids.take(), offsets: out }
   }
 
   /**

@@ -21,6 +21,20 @@ describe("ParallelTrain", () => {
     expect(Trainer.train(docs, options).tokenizer.toString()).toBe(serial.tokenizer.toString())
   })
 
+  it("counts lone surrogates as U+FFFD in this thread and on workers alike", async () => {
+    const docs = [...trainingDocs(40_000), "x\ud800y \udc00z \ud83d", "x\ufffdy \ufffdz \ufffd", "\ud800\ud800 é😀 \udfff"]
+    const options = { vocabSize: 600, batchChars: 5_000 }
+    const serial = await Effect.runPromise(ParallelTrain.train(Stream.fromIterable(docs), { ...options, workers: 0 }))
+    const two = await Effect.runPromise(ParallelTrain.train(Stream.fromIterable(docs), { ...options, workers: 2 }))
+    expect(two.stats).toEqual(serial.stats)
+    expect(two.tokenizer.toString()).toBe(serial.tokenizer.toString())
+    const counter = Trainer.counterFor({ vocabSize: 600 })
+    counter.addDocument("x\ud800y \ud800")
+    expect(counter.get("\ufffd")).toBe(1)
+    expect(counter.get(" \ufffd")).toBe(1)
+    expect(counter.get("\ud800")).toBeUndefined()
+  })
+
   it("accepts Docs and reports bad options as a typed failure", async () => {
     const r = await Effect.runPromise(ParallelTrain.train(Stream.make({ content: "ab ab ab" }), { vocabSize: 300, workers: 1 }))
     expect(r.stats.documents).toBe(1)

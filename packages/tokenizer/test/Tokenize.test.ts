@@ -6,7 +6,7 @@ import { trainingDocs } from "./helpers.ts"
 describe("Tokenize.tokenize", () => {
   const docs = trainingDocs(300_000)
   const tokenizer = Trainer.train(docs, { vocabSize: 800 }).tokenizer
-  const input = docs.map((content, i) => ({ content, path: `f${i}.ts` }))
+  const input = [...docs, "a<|endoftext|>b<|endoftext|>", "x\ud800y é😀 \udc00", ""].map((content, i) => ({ content, path: `f${i}.ts` }))
 
   it("adds the ids of each Doc, the same on worker threads as in this thread, order kept", async () => {
     const here = await Effect.runPromise(Stream.runCollect(Stream.fromIterable(input).pipe(Tokenize.tokenize(tokenizer))))
@@ -29,10 +29,15 @@ describe("Tokenize.tokenize", () => {
 
   it("reports each worker's CPU time when asked", async () => {
     const usage = Tokenize.usage()
-    const out = await Effect.runPromise(Stream.runCollect(Stream.fromIterable(input).pipe(Tokenize.tokenize(tokenizer, { workers: 2, batchSize: 4, as: "typed", usage }))))
+    const out = await Effect.runPromise(Stream.runCollect(Stream.fromIterable(input).pipe(Tokenize.tokenize(tokenizer, { workers: 2, batchSize: 1, as: "typed", usage }))))
     expect(out.length).toBe(input.length)
     expect(usage.workerCpuSeconds).toHaveLength(2)
     for (const s of usage.workerCpuSeconds) expect(s).toBeGreaterThan(0)
+    expect(usage.workerStartCpuSeconds).toHaveLength(2)
+    for (const s of usage.workerStartCpuSeconds) expect(s).toBeGreaterThan(0)
+    expect(Math.max(...usage.workerStartCpuSeconds)).toBeLessThan(Math.max(...usage.workerCpuSeconds))
+    // Typed ids are views of one buffer per batch, each Doc's own ids.
+    out.forEach((d, i) => expect(Array.from(d.input_ids)).toEqual(Array.from(tokenizer.encode(input[i]!.content))))
   })
 
   it("encodeBatch: all ids back to back, each text's followed by eos", () => {

@@ -67,6 +67,19 @@ describe.each(["starcoder", "cl100k-code"] as const)("preset %s", (preset) => {
     }
   })
 
+  it("encodeUtf8Batch: texts packed as UTF-8 give encodeBatch's ids, added tokens found in the bytes", () => {
+    const texts = [...held.map((h) => h.text), extra, "", "<fim_prefix><fim_prefix", "<|endoftext|><|endoftext|>", "x<fim_pad>", "<"]
+    const { bytes, offsets } = packUtf8(texts)
+    for (const special of [true, false]) {
+      for (const eos of [undefined, 0]) {
+        const packed = ours.encodeUtf8Batch(bytes, offsets, { special, eos })
+        const batch = ours.encodeBatch(texts, { special, eos })
+        expect(Array.from(packed.offsets)).toEqual(Array.from(batch.offsets))
+        expect(Array.from(packed.ids)).toEqual(Array.from(batch.ids))
+      }
+    }
+  })
+
   it("survives a snapshot sent to another thread (structured clone)", () => {
     const copy = Tokenizer.fromSnapshot(structuredClone(ours.snapshot()))
     for (const h of [...held.slice(0, 4), { text: extra }]) expect(copy.encode(h.text)).toEqual(ours.encode(h.text))
@@ -78,6 +91,40 @@ describe.each(["starcoder", "cl100k-code"] as const)("preset %s", (preset) => {
     expect(ids).toContain(0)
     expect(ids).toContain(4)
     expect(ours.encode("<|endoftext|>", { special: false })).not.toContain(0)
+  })
+})
+
+/** Texts as one UTF-8 buffer and Arrow-style offsets. */
+const packUtf8 = (texts: ReadonlyArray<string>) => {
+  const parts = texts.map((t) => Buffer.from(t, "utf8"))
+  const offsets = [0]
+  for (const p of parts) offsets.push(offsets[offsets.length - 1]! + p.length)
+  return { bytes: new Uint8Array(Buffer.concat(parts)), offsets }
+}
+
+describe("added tokens found in UTF-8 bytes", () => {
+  it("match as in the string: leftmost, longest first, tokens that are prefixes of others included", () => {
+    const special = ["<a>", "<ab>", "<a", "b>", "é<", "😀x", "x\ud800"]
+    const tok = Trainer.train(docs.slice(0, 3), { vocabSize: 700, special }).tokenizer
+    let seed = 11
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+    const pool = ["<", "a", "b", ">", "é", "😀", "x", " ", "\n", "1"]
+    const texts = ["<ab>", "<a>b>", "x<ab<a>é<<😀x😀", "<<ab>>", "b<a"]
+    for (let i = 0; i < 300; i++) {
+      let s = ""
+      const n = Math.floor(rand() * 30)
+      for (let j = 0; j < n; j++) s += pool[Math.floor(rand() * pool.length)]
+      texts.push(s)
+    }
+    const { bytes, offsets } = packUtf8(texts)
+    const packed = tok.encodeUtf8Batch(bytes, offsets)
+    const batch = tok.encodeBatch(texts)
+    expect(Array.from(packed.ids)).toEqual(Array.from(batch.ids))
+    expect(Array.from(packed.offsets)).toEqual(Array.from(batch.offsets))
+    expect(() => tok.encodeUtf8Batch(bytes, [0, 5, 3])).toThrow(/offsets\[1\.\.2\] = 5\.\.3/)
+    expect(() => tok.encodeUtf8Batch(bytes, [0, bytes.length + 1])).toThrow(RangeError)
+    // Every added token but the ill-formed one is found.
+    for (const t of special.slice(0, -1)) expect(packed.ids).toContain(tok.tokenToId(t))
   })
 })
 
@@ -148,9 +195,14 @@ describe("other byte-level BPE files (GPT-2 shaped)", () => {
     fs.writeFileSync(file, JSON.stringify(gpt2Like))
     const ours = Tokenizer.fromFileSync(file)
     const theirs = hf.Tokenizer.fromFile(file)
-    for (const text of [...held.slice(0, 6).map((h) => h.text), extra, "x", " y"]) {
+    const texts = [...held.slice(0, 6).map((h) => h.text), extra, "x", " y"]
+    for (const text of texts) {
       expect(Array.from(ours.encode(text))).toEqual((await theirs.encode(text, null, { addSpecialTokens: false })).getIds())
     }
+    // The step-by-step (regex) pre-tokenizer on packed UTF-8 too.
+    expect(ours.preTokenizer.scanBytes === undefined).toBe(prefix)
+    const { bytes, offsets } = packUtf8(texts)
+    expect(Array.from(ours.encodeUtf8Batch(bytes, offsets).ids)).toEqual(Array.from(ours.encodeBatch(texts).ids))
   })
 })
 

@@ -138,6 +138,13 @@ export class PieceTable {
     return [pieces, occurrences]
   }
 
+  /** Drop every entry, keeping the arrays (for a table refilled batch after batch). */
+  reset(): void {
+    this.slots.fill(-1)
+    this.size = 0
+    this.charFill = 0
+  }
+
   /** Drop every entry and give the memory back. */
   clear(): void {
     Object.assign(this, new PieceTable(16))

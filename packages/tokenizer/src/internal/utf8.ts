@@ -55,3 +55,12 @@ export const byteLengthOfUnits = (units: Uint16Array, start: number, end: number
   }
   return n
 }
+
+interface WellFormed {
+  isWellFormed(): boolean
+  toWellFormed(): string
+}
+
+/** `text` with lone surrogates replaced by U+FFFD (what its UTF-8 encodes), the same string when it has none. */
+export const wellFormed = (text: string): string =>
+  (text as unknown as WellFormed).isWellFormed() ? text : (text as unknown as WellFormed).toWellFormed()
