@@ -1,6 +1,6 @@
 /**
  * Fused causal self-attention with an online softmax (flash-attention style) over q, k, v of shape
- * `[rows = B*H, T, D]`, D at most 128. The forward never materialises the T x T scores: a
+ * `[rows = B*H, T, D]`, D at most 128, optionally with document masks (packed sequences). The forward never materialises the T x T scores: a
  * workgroup of 32 queries walks the keys in tiles of 32 staged in workgroup memory, keeping per
  * query the running max, the running sum and the output accumulator, rescaled once per tile; it
  * saves the row log-sum-exp for the backward.
@@ -28,7 +28,14 @@ const memo = (key: string, make: () => Kernel): Kernel => {
   return k
 }
 
-const PARAMS = "T: u32, rows: u32, scale: f32, D: u32"
+const PARAMS = "T: u32, rows: u32, scale: f32, D: u32, heads: u32, masked: u32"
+
+/** `first(r, t)`: the first key query t of row r attends to (its document's start, or 0). */
+const FIRST = `
+fn first(r: u32, t: u32) -> u32 {
+  if (p.masked == 0u) { return 0u; }
+  return seg[(r / p.heads) * p.T + t];
+}`
 
 /**
  * Opening of a backward kernel: one invocation per position `<v>` of row `r = wid.y`, 64 per
@@ -47,7 +54,8 @@ const forwardKernel = (D: number): Kernel =>
     name: `attention_forward_d${D}`,
     code: `
 const BK: u32 = ${BK}u;
-${layout(PARAMS, { read: ["q", "k", "v"], write: ["out", "lse"] })}
+${layout(PARAMS, { read: ["q", "k", "v", "seg: u32"], write: ["out", "lse"] })}
+${FIRST}
 var<workgroup> Ks: array<f32, ${BK * D}>;
 var<workgroup> Vs: array<f32, ${BK * D}>;
 
@@ -65,7 +73,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   var m = ${NEG_INF};
   var l = 0.0;
   let keys = min(p.T, wid.x * ${BQ}u + ${BQ}u);
-  for (var j0 = 0u; j0 < keys; j0 += BK) {
+  // the earliest document start of this workgroup's queries (starts do not decrease along t)
+  let jstart = (first(r, wid.x * ${BQ}u) / BK) * BK;
+  var s0 = 0u;
+  if (valid) { s0 = first(r, t); }
+  for (var j0 = jstart; j0 < keys; j0 += BK) {
     for (var e = lid.x; e < BK * D; e += ${BQ}u) {
       let j = j0 + e / D;
       var kx = 0.0;
@@ -75,10 +87,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       Vs[e] = vx;
     }
     workgroupBarrier();
-    if (valid && t >= j0) {
+    if (valid && t >= j0 && s0 < j0 + BK) {
       let n = min(BK, t + 1u - j0);
+      let lo = select(0u, s0 - j0, s0 > j0);
       var tmax = m;
-      for (var jj = 0u; jj < n; jj++) {
+      for (var jj = lo; jj < n; jj++) {
         var dot = 0.0;
         for (var d = 0u; d < D; d++) { dot += qv[d] * Ks[jj * D + d]; }
         s[jj] = dot * p.scale;
@@ -87,7 +100,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let corr = exp(m - tmax);
       l *= corr;
       for (var d = 0u; d < D; d++) { acc[d] *= corr; }
-      for (var jj = 0u; jj < n; jj++) {
+      for (var jj = lo; jj < n; jj++) {
         let pj = exp(s[jj] - tmax);
         l += pj;
         for (var d = 0u; d < D; d++) { acc[d] += pj * Vs[jj * D + d]; }
@@ -108,7 +121,8 @@ const backwardQueryKernel = (D: number): Kernel =>
   memo(`q${D}`, () => ({
     name: `attention_backward_q_d${D}`,
     code: `
-${layout(PARAMS, { read: ["q", "k", "v", "out", "dout", "lse"], write: ["delta", "dq"] })}
+${layout(PARAMS, { read: ["q", "k", "v", "out", "dout", "lse", "seg: u32"], write: ["delta", "dq"] })}
+${FIRST}
 
 ${perPosition("t")}
   let qt = base + t * D;
@@ -118,7 +132,7 @@ ${perPosition("t")}
   var dl = 0.0;
   for (var d = 0u; d < D; d++) { qv[d] = q[qt + d]; dov[d] = dout[qt + d]; dl += dov[d] * out[qt + d]; }
   let L = lse[r * p.T + t];
-  for (var j = 0u; j <= t; j++) {
+  for (var j = first(r, t); j <= t; j++) {
     let kj = base + j * D;
     var dot = 0.0;
     var dp = 0.0;
@@ -136,7 +150,8 @@ const backwardKeyKernel = (D: number): Kernel =>
   memo(`k${D}`, () => ({
     name: `attention_backward_kv_d${D}`,
     code: `
-${layout(PARAMS, { read: ["q", "k", "v", "dout", "lse", "delta"], write: ["dk", "dv"] })}
+${layout(PARAMS, { read: ["q", "k", "v", "dout", "lse", "delta", "seg: u32"], write: ["dk", "dv"] })}
+${FIRST}
 
 ${perPosition("j")}
   let kj = base + j * D;
@@ -146,6 +161,7 @@ ${perPosition("j")}
   var dvv: array<f32, ${D}>;
   for (var d = 0u; d < D; d++) { kv[d] = k[kj + d]; vv[d] = v[kj + d]; }
   for (var t = j; t < p.T; t++) {
+    if (first(r, t) > j) { break; }
     let qt = base + t * D;
     var dot = 0.0;
     var dp = 0.0;
@@ -173,9 +189,34 @@ const dims = (op: string, q: Tensor, T: number, D: number) => {
 /** Default score scale `1 / sqrt(D)`. @since 0.1.0 */
 export const defaultScale = (D: number): number => 1 / Math.sqrt(D)
 
+/** @since 0.1.0 @category models */
+export interface Options {
+  /** Score scale; default `1 / sqrt(D)`. */
+  readonly scale?: number | undefined
+  /**
+   * Document masks of packed sequences: `[B, T]` (u32 or i32), the first position of each token's
+   * document in its sequence, non-decreasing along each sequence. Query t attends to keys from
+   * there to t. Rows are `b * heads + h`.
+   */
+  readonly segStart?: Tensor | undefined
+  /** Heads per sequence (rows per `segStart` row); needed with `segStart`. */
+  readonly heads?: number | undefined
+}
+
+const resolve = (op: string, batch: CommandBatch, rows: number, T: number, D: number, o: number | Options) => {
+  const options: Options = typeof o === "number" ? { scale: o } : o
+  const scale = options.scale ?? defaultScale(D)
+  if (options.segStart === undefined) return { seg: batch.scratch([1], "u32"), params: [T, rows, { f32: scale }, D, 1, 0] }
+  const heads = options.heads ?? 0
+  if (!Number.isInteger(heads) || heads <= 0 || rows % heads !== 0) throw new ShapeError({ op, detail: `heads ${options.heads} does not divide ${rows} rows` })
+  expect(op, "segStart", options.segStart, (rows / heads) * T, "u32", "i32")
+  return { seg: options.segStart, params: [T, rows, { f32: scale }, D, heads, 1] }
+}
+
 /**
  * Records `out = causal softmax(scale q kᵀ) v` and `lse` ([rows, T]) for q, k, v, out of
- * `[rows, T, D]`.
+ * `[rows, T, D]`; with `segStart`, each query sees only its own document's keys. The last argument
+ * is the scale or {@link Options}.
  *
  * @since 0.1.0 @category kernels
  */
@@ -186,19 +227,20 @@ export const forward = (
   qkv: { readonly q: Tensor; readonly k: Tensor; readonly v: Tensor },
   T: number,
   D: number,
-  scale = defaultScale(D)
+  options: number | Options = {}
 ): void => {
   const op = "Attention.forward"
   const rows = dims(op, qkv.q, T, D)
   for (const [name, t] of [["k", qkv.k], ["v", qkv.v], ["out", out]] as const) expect(op, name, t, qkv.q.size)
   expect(op, "lse", lse, rows * T)
-  distinct(op, [out, lse], [qkv.q, qkv.k, qkv.v, out, lse])
-  batch.dispatch(forwardKernel(bucket(D)), [qkv.q, qkv.k, qkv.v, out, lse], [T, rows, { f32: scale }, D], [Math.ceil(T / BQ), rows])
+  const { seg, params } = resolve(op, batch, rows, T, D, options)
+  distinct(op, [out, lse], [qkv.q, qkv.k, qkv.v, seg, out, lse])
+  batch.dispatch(forwardKernel(bucket(D)), [qkv.q, qkv.k, qkv.v, seg, out, lse], params, [Math.ceil(T / BQ), rows])
 }
 
 /**
  * Records the backward: accumulates `dq`, `dk`, `dv` from `dout`, given the forward's inputs, `out`
- * and `lse`.
+ * and `lse`, and the forward's options.
  *
  * @since 0.1.0 @category kernels
  */
@@ -209,7 +251,7 @@ export const backward = (
   saved: { readonly q: Tensor; readonly k: Tensor; readonly v: Tensor; readonly out: Tensor; readonly lse: Tensor },
   T: number,
   D: number,
-  scale = defaultScale(D)
+  options: number | Options = {}
 ): void => {
   const op = "Attention.backward"
   const rows = dims(op, saved.q, T, D)
@@ -218,10 +260,10 @@ export const backward = (
     expect(op, name, t, n)
   }
   expect(op, "lse", saved.lse, rows * T)
-  const inputs = [saved.q, saved.k, saved.v, saved.out, dout, saved.lse]
+  const { seg, params } = resolve(op, batch, rows, T, D, options)
+  const inputs = [saved.q, saved.k, saved.v, saved.out, dout, saved.lse, seg]
   distinct(op, [grads.dq, grads.dk, grads.dv], [...inputs, grads.dq, grads.dk, grads.dv])
   const delta = batch.scratch([rows * T])
-  const params = [T, rows, { f32: scale }, D]
   batch.dispatch(backwardQueryKernel(bucket(D)), [...inputs, delta, grads.dq], params, [Math.ceil(T / 64), rows])
-  batch.dispatch(backwardKeyKernel(bucket(D)), [saved.q, saved.k, saved.v, dout, saved.lse, delta, grads.dk, grads.dv], params, [Math.ceil(T / 64), rows])
+  batch.dispatch(backwardKeyKernel(bucket(D)), [saved.q, saved.k, saved.v, dout, saved.lse, delta, seg, grads.dk, grads.dv], params, [Math.ceil(T / 64), rows])
 }

@@ -106,7 +106,7 @@ export class CommandBatch {
       this.temporaries.push(ub)
       entries.push({ binding: 0, resource: { buffer: ub } })
     }
-    tensors.forEach((t, k) => entries.push({ binding: k + 1, resource: { buffer: t.buffer } }))
+    tensors.forEach((t, k) => entries.push({ binding: k + 1, resource: t.binding }))
     const pipeline = this.pipeline(kernel)
     const bindGroup = this.gpu.device.createBindGroup({ label: kernel.name, layout: pipeline.getBindGroupLayout(0), entries })
     const pass = this.encoder.beginComputePass({ label: kernel.name })
@@ -120,12 +120,12 @@ export class CommandBatch {
   /** Records a copy of `src` into `dst` (same size). */
   copy(src: Tensor.Tensor, dst: Tensor.Tensor): void {
     if (src.size !== dst.size) throw new ShapeError({ op: "copy", detail: `${src} into ${dst}` })
-    if (src.size > 0) this.encoder.copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, src.byteLength)
+    if (src.size > 0) this.encoder.copyBufferToBuffer(src.buffer, src.byteOffset, dst.buffer, dst.byteOffset, src.byteLength)
   }
 
-  /** Records zero-filling of a tensor. */
+  /** Records zero-filling of a tensor (of a view: its range only). */
   clear(t: Tensor.Tensor): void {
-    this.encoder.clearBuffer(t.buffer)
+    if (t.size > 0) this.encoder.clearBuffer(t.buffer, t.byteOffset, t.byteLength)
   }
 
   /** A temporary tensor freed once the batch's work is done. */

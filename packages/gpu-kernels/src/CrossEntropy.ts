@@ -2,6 +2,8 @@
  * Fused softmax + cross-entropy over rows of V logits: per row one workgroup computes the max, the
  * log-sum-exp, the loss `lse - logit[target]`, and (optionally, in the same pass) the logits'
  * gradient `(softmax - onehot(target)) * dloss`, accumulated like llm.c's fused classifier.
+ * Targets are u32, or i32 where a negative target marks a position without one (a document's last
+ * token, padding): its loss is 0 and its logits get no gradient.
  *
  * @since 0.1.0
  */
@@ -16,10 +18,15 @@ const EACH_V = rowLoop("v", "v < p.V")
 const kernel = (withGrad: boolean): Kernel => ({
   name: withGrad ? "cross_entropy_forward_backward" : "cross_entropy_forward",
   code: `
-${layout("N: u32, V: u32, dloss: f32", { read: ["logits", "targets: u32"], write: withGrad ? ["losses", "dlogits"] : ["losses"] })}
+${layout("N: u32, V: u32, dloss: f32", { read: ["logits", "targets: i32"], write: withGrad ? ["losses", "dlogits"] : ["losses"] })}
 ${rowMain(
   "p.N",
   `
+  // a negative target: no loss and no gradient (the whole workgroup leaves together)
+  if (targets[row] < 0) {
+    if (l == 0u) { losses[row] = 0.0; }
+    return;
+  }
   let o = row * p.V;
   var m = ${NEG_INF};
   ${EACH_V} { m = max(m, logits[o + v]); }
@@ -27,7 +34,7 @@ ${rowMain(
   var s = 0.0;
   ${EACH_V} { s += exp(logits[o + v] - m); }
   s = reduceSum(l, s);
-  let tgt = min(targets[row], p.V - 1u);
+  let tgt = min(u32(targets[row]), p.V - 1u);
   if (l == 0u) { losses[row] = log(s) + m - logits[o + tgt]; }
   ${
     withGrad
@@ -52,7 +59,8 @@ const dims = (op: string, logits: Tensor, targets: Tensor, losses: Tensor) => {
 }
 
 /**
- * Records `losses[n] = -log softmax(logits[n])[targets[n]]` (`logits` [N, V], `targets` [N] u32).
+ * Records `losses[n] = -log softmax(logits[n])[targets[n]]` (`logits` [N, V], `targets` [N] u32 or
+ * i32; 0 where a target is negative).
  *
  * @since 0.1.0 @category kernels
  */
@@ -64,7 +72,7 @@ export const forward = (batch: CommandBatch, losses: Tensor, logits: Tensor, tar
 
 /**
  * Records the losses and, in the same pass, `dlogits += (softmax - onehot) * dloss` (use
- * `dloss = 1 / N` for the gradient of the mean loss).
+ * `dloss = 1 / N` for the gradient of the mean loss, or one over the number of non-negative targets).
  *
  * @since 0.1.0 @category kernels
  */

@@ -50,6 +50,8 @@ export interface Limits {
   readonly maxComputeInvocationsPerWorkgroup: number
   readonly maxComputeWorkgroupsPerDimension: number
   readonly maxStorageBuffersPerShaderStage: number
+  /** Byte alignment of a storage binding's offset (see `Tensor.view`). */
+  readonly minStorageBufferOffsetAlignment: number
 }
 
 const LIMIT_NAMES: ReadonlyArray<keyof Limits> = [
@@ -58,7 +60,8 @@ const LIMIT_NAMES: ReadonlyArray<keyof Limits> = [
   "maxComputeWorkgroupStorageSize",
   "maxComputeInvocationsPerWorkgroup",
   "maxComputeWorkgroupsPerDimension",
-  "maxStorageBuffersPerShaderStage"
+  "maxStorageBuffersPerShaderStage",
+  "minStorageBufferOffsetAlignment"
 ]
 
 /**
@@ -156,6 +159,9 @@ const requestDevice = async (options: Options): Promise<{ ctx: GpuContext; relea
   }
 }
 
+const unavailable = (cause: unknown): GpuUnavailable =>
+  cause instanceof GpuUnavailable ? cause : new GpuUnavailable({ reason: `requestDevice failed: ${String(cause)}`, cause })
+
 /**
  * Acquires a device for the life of the scope; on close the device is destroyed and the GPU object
  * dropped (Node then exits normally).
@@ -166,8 +172,7 @@ export const acquire = (options: Options = {}): Effect.Effect<GpuContext, GpuUna
   Effect.acquireRelease(
     Effect.tryPromise({
       try: () => requestDevice(options),
-      catch: (cause) =>
-        cause instanceof GpuUnavailable ? cause : new GpuUnavailable({ reason: `requestDevice failed: ${String(cause)}`, cause })
+      catch: unavailable
     }),
     ({ ctx, release }) =>
       Effect.sync(() => {
@@ -183,7 +188,9 @@ export const acquire = (options: Options = {}): Effect.Effect<GpuContext, GpuUna
  * @since 0.1.0 @category constructors
  */
 export const request = async (options: Options = {}): Promise<{ readonly gpu: GpuContext; readonly close: () => void }> => {
-  const { ctx, release } = await requestDevice(options)
+  const { ctx, release } = await requestDevice(options).catch((cause: unknown) => {
+    throw unavailable(cause)
+  })
   return {
     gpu: ctx,
     close: () => {

@@ -296,9 +296,14 @@ export const embeddingBackward = (dtable: F32, dout: F32, ids: Ids, N: number, C
 // ----------------------------------------------------------------------------------------------
 // softmax + cross-entropy over rows of V logits
 
-/** `losses[n] = -log softmax(logits[n])[targets[n]]`. @since 0.1.0 @category crossentropy */
+/**
+ * `losses[n] = -log softmax(logits[n])[targets[n]]`; a negative target (an `Int32Array`) marks a
+ * position without one: its loss is 0. @since 0.1.0 @category crossentropy
+ */
 export const crossEntropyForward = (losses: F32, logits: F32, targets: Ids, N: number, V: number): void => {
   for (let n = 0; n < N; n++) {
+    losses[n] = 0
+    if (targets[n]! < 0) continue
     const o = n * V
     let max = -Infinity
     for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!)
@@ -308,9 +313,14 @@ export const crossEntropyForward = (losses: F32, logits: F32, targets: Ids, N: n
   }
 }
 
-/** `dlogits[n, v] += (softmax(logits[n])[v] - [v == targets[n]]) * dloss` (dloss = 1/N for a mean). @since 0.1.0 @category crossentropy */
+/**
+ * `dlogits[n, v] += (softmax(logits[n])[v] - [v == targets[n]]) * dloss` (dloss = 1/N for a mean,
+ * or 1 / the number of targets); rows with a negative target get nothing.
+ * @since 0.1.0 @category crossentropy
+ */
 export const crossEntropyBackward = (dlogits: F32, logits: F32, targets: Ids, dloss: number, N: number, V: number): void => {
   for (let n = 0; n < N; n++) {
+    if (targets[n]! < 0) continue
     const o = n * V
     let max = -Infinity
     for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!)
@@ -319,6 +329,34 @@ export const crossEntropyBackward = (dlogits: F32, logits: F32, targets: Ids, dl
     for (let v = 0; v < V; v++) {
       const p = Math.exp(logits[o + v]! - max) / sum
       dlogits[o + v] = dlogits[o + v]! + (p - (v === targets[n]! ? 1 : 0)) * dloss
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// SwiGLU over h = [gate | up] rows of 2F
+
+/** `out[n, f] = silu(gate[n, f]) * up[n, f]` with `h[n] = [gate | up]`. @since 0.1.0 @category swiglu */
+export const swigluForward = (out: F32, h: F32, N: number, F: number): void => {
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      const g = h[n * 2 * F + f]!
+      out[n * F + f] = (g / (1 + Math.exp(-g))) * h[n * 2 * F + F + f]!
+    }
+  }
+}
+
+/** Accumulates `dh = [dgate | dup]` from `dout`. @since 0.1.0 @category swiglu */
+export const swigluBackward = (dh: F32, h: F32, dout: F32, N: number, F: number): void => {
+  for (let n = 0; n < N; n++) {
+    const o = n * 2 * F
+    for (let f = 0; f < F; f++) {
+      const g = h[o + f]!
+      const u = h[o + F + f]!
+      const s = 1 / (1 + Math.exp(-g))
+      const d = dout[n * F + f]!
+      dh[o + f] = dh[o + f]! + d * u * s * (1 + g * (1 - s))
+      dh[o + F + f] = dh[o + F + f]! + d * g * s
     }
   }
 }
@@ -378,28 +416,57 @@ export const clipScale = (norm: number, maxNorm: number): number => Math.min(1, 
 // causal self-attention over q, k, v of shape [rows = B*H, T, D]
 
 /**
- * `out[r, t] = sum_{j <= t} softmax_j(scale * q_t . k_j) v_j`, saving the row log-sum-exp
+ * Document masks of packed sequences: `segStart[b * T + t]` is the first position of token t's
+ * document in sequence b (non-decreasing along t), and rows are `b * heads + h`. Query t then
+ * attends to keys `segStart[b, t] <= j <= t` only.
+ *
+ * @since 0.1.0 @category attention
+ */
+export interface DocumentMask {
+  readonly segStart: Ids
+  readonly heads: number
+}
+
+/** The first key query `t` of row `r` attends to. */
+const firstKey = (mask: DocumentMask | undefined, r: number, T: number, t: number): number =>
+  mask === undefined ? 0 : mask.segStart[Math.floor(r / mask.heads) * T + t]!
+
+/**
+ * `out[r, t] = sum_{first <= j <= t} softmax_j(scale * q_t . k_j) v_j` (`first` is 0, or the
+ * document start under a {@link DocumentMask}), saving the row log-sum-exp
  * `lse[r, t]` of the scaled scores (what the flash-style backward needs).
  *
  * @since 0.1.0 @category attention
  */
-export const attentionForward = (out: F32, lse: F32, q: F32, k: F32, v: F32, rows: number, T: number, D: number, scale: number): void => {
+export const attentionForward = (
+  out: F32,
+  lse: F32,
+  q: F32,
+  k: F32,
+  v: F32,
+  rows: number,
+  T: number,
+  D: number,
+  scale: number,
+  mask?: DocumentMask
+): void => {
   const s = new Float64Array(T)
   for (let r = 0; r < rows; r++) {
     const base = r * T * D
     for (let t = 0; t < T; t++) {
+      const first = firstKey(mask, r, T, t)
       let max = -Infinity
-      for (let j = 0; j <= t; j++) {
+      for (let j = first; j <= t; j++) {
         let dot = 0
         for (let d = 0; d < D; d++) dot += q[base + t * D + d]! * k[base + j * D + d]!
         s[j] = dot * scale
         max = Math.max(max, s[j]!)
       }
       let sum = 0
-      for (let j = 0; j <= t; j++) sum += Math.exp(s[j]! - max)
+      for (let j = first; j <= t; j++) sum += Math.exp(s[j]! - max)
       for (let d = 0; d < D; d++) {
         let acc = 0
-        for (let j = 0; j <= t; j++) acc += Math.exp(s[j]! - max) * v[base + j * D + d]!
+        for (let j = first; j <= t; j++) acc += Math.exp(s[j]! - max) * v[base + j * D + d]!
         out[base + t * D + d] = acc / sum
       }
       lse[r * T + t] = max + Math.log(sum)
@@ -421,7 +488,8 @@ export const attentionBackward = (
   rows: number,
   T: number,
   D: number,
-  scale: number
+  scale: number,
+  mask?: DocumentMask
 ): void => {
   for (let r = 0; r < rows; r++) {
     const base = r * T * D
@@ -429,7 +497,7 @@ export const attentionBackward = (
       const qt = base + t * D
       let delta = 0 // sum_d dout . out = sum_j p_j dp_j
       for (let d = 0; d < D; d++) delta += dout[qt + d]! * out[qt + d]!
-      for (let j = 0; j <= t; j++) {
+      for (let j = firstKey(mask, r, T, t); j <= t; j++) {
         const kj = base + j * D
         let dot = 0
         let dp = 0
@@ -456,29 +524,43 @@ export const attentionBackward = (
 export const ropeAngle = (pos: number, i: number, D: number, base: number): number => pos * Math.pow(base, (-2 * i) / D)
 
 /**
- * Rotates each pair `(x_i, x_{i+D/2})` at position `t + offset` by its angle (GPT-NeoX / Llama
+ * Per-token positions (they restart at each document of a packed sequence): `positions[b * T + t]`
+ * for rows `b * heads + h`.
+ *
+ * @since 0.1.0 @category rope
+ */
+export interface RopePositions {
+  readonly positions: Ids
+  readonly heads: number
+}
+
+/**
+ * Rotates each pair `(x_i, x_{i+D/2})` at position `t + offset` (or `positions[b, t] + offset`) by its angle (GPT-NeoX / Llama
  * "rotate half" layout). `out` may be `inp`.
  *
  * @since 0.1.0 @category rope
  */
-export const ropeForward = (out: F32, inp: F32, rows: number, T: number, D: number, base = 10000, offset = 0): void => {
-  rotate(out, inp, rows, T, D, base, offset, 1)
+export const ropeForward = (out: F32, inp: F32, rows: number, T: number, D: number, base = 10000, offset = 0, positions?: RopePositions): void => {
+  rotate(out, inp, rows, T, D, base, offset, 1, positions)
 }
 
 /** `dinp += R^T dout` (rotation by the opposite angle). @since 0.1.0 @category rope */
-export const ropeBackward = (dinp: F32, dout: F32, rows: number, T: number, D: number, base = 10000, offset = 0): void => {
+export const ropeBackward = (dinp: F32, dout: F32, rows: number, T: number, D: number, base = 10000, offset = 0, positions?: RopePositions): void => {
   const tmp = new Float32Array(rows * T * D)
-  rotate(tmp, dout, rows, T, D, base, offset, -1)
+  rotate(tmp, dout, rows, T, D, base, offset, -1, positions)
   for (let i = 0; i < tmp.length; i++) dinp[i] = dinp[i]! + tmp[i]!
 }
 
-const rotate = (out: F32, inp: F32, rows: number, T: number, D: number, base: number, offset: number, sign: number): void => {
+const rotate = (
+  out: F32, inp: F32, rows: number, T: number, D: number, base: number, offset: number, sign: number, positions: RopePositions | undefined
+): void => {
   const half = D >> 1
   for (let r = 0; r < rows; r++) {
     for (let t = 0; t < T; t++) {
       const o = (r * T + t) * D
+      const pos = positions === undefined ? t + offset : positions.positions[Math.floor(r / positions.heads) * T + t]! + offset
       for (let i = 0; i < half; i++) {
-        const a = ropeAngle(t + offset, i, D, base)
+        const a = ropeAngle(pos, i, D, base)
         const c = Math.cos(a)
         const s = sign * Math.sin(a)
         const x0 = inp[o + i]!

@@ -1,6 +1,8 @@
 /**
  * Tensors: GPU storage buffers with a shape and a dtype (`f32`, `i32`, `u32`), row-major.
- * Created zero-filled or from a typed array; read back with {@link read} (an Effect).
+ * Created zero-filled or from a typed array; read back with {@link read} (an Effect). A
+ * {@link view} is a tensor over a range of another tensor's buffer (parameters, gradients and
+ * optimizer moments of a whole model in one buffer each).
  *
  * @since 0.1.0
  */
@@ -38,13 +40,24 @@ export class Tensor<D extends DType = DType> {
   readonly dtype: D
   /** Number of elements. */
   readonly size: number
+  /** Byte offset of the first element in {@link buffer} (0 unless a {@link view}). */
+  readonly byteOffset: number
+  /** Whether this is a view into a buffer it does not own. */
+  readonly isView: boolean
 
-  constructor(gpu: GpuContext, buffer: GPUBuffer, shape: ReadonlyArray<number>, dtype: D) {
+  constructor(gpu: GpuContext, buffer: GPUBuffer, shape: ReadonlyArray<number>, dtype: D, byteOffset = 0, isView = false) {
     this.gpu = gpu
     this.buffer = buffer
     this.shape = shape
     this.dtype = dtype
     this.size = numel(shape)
+    this.byteOffset = byteOffset
+    this.isView = isView
+  }
+
+  /** The binding of this tensor's range (at least 4 bytes). */
+  get binding(): GPUBufferBinding {
+    return { buffer: this.buffer, offset: this.byteOffset, size: Math.max(4, this.byteLength) }
   }
 
   /** Size in bytes of the elements (4 per element). */
@@ -52,9 +65,9 @@ export class Tensor<D extends DType = DType> {
     return this.size * 4
   }
 
-  /** Frees the buffer (idempotent). */
+  /** Frees the buffer (idempotent); a view leaves its parent's buffer alone. */
   destroy(): void {
-    this.buffer.destroy()
+    if (!this.isView) this.buffer.destroy()
   }
 
   toString(): string {
@@ -110,6 +123,34 @@ export const fromArray = <A extends Data>(
 }
 
 /**
+ * Elements a view's offset must be a multiple of: the device's storage-buffer offset alignment
+ * (256 bytes on most devices) over 4 bytes per element.
+ *
+ * @since 0.1.0 @category utils
+ */
+export const viewAlignment = (gpu: GpuContext): number => gpu.limits.minStorageBufferOffsetAlignment / 4
+
+/**
+ * A tensor over `numel(shape)` elements of `parent`'s buffer from element `offset` on, with the
+ * parent's dtype (or `dtype`, also 4 bytes per element). Writes through the view change the parent.
+ * Throws {@link ShapeError} when the range is outside the parent or the offset is not a multiple of
+ * {@link viewAlignment} (a WebGPU binding rule).
+ *
+ * @since 0.1.0 @category constructors
+ */
+export const view = <D extends DType>(parent: Tensor<D>, offset: number, shape: ReadonlyArray<number>): Tensor<D> => {
+  const size = numel(shape)
+  const align = viewAlignment(parent.gpu)
+  if (!Number.isInteger(offset) || offset < 0 || shape.some((d) => !Number.isInteger(d) || d < 0) || offset + size > parent.size) {
+    throw new ShapeError({ op: "Tensor.view", detail: `[${shape.join(", ")}] at element ${offset} is outside ${parent}` })
+  }
+  if (offset % align !== 0) {
+    throw new ShapeError({ op: "Tensor.view", detail: `offset ${offset} of a view into ${parent} is not a multiple of ${align} elements` })
+  }
+  return new Tensor(parent.gpu, parent.buffer, [...shape], parent.dtype, parent.byteOffset + offset * 4, true)
+}
+
+/**
  * Overwrites a tensor's contents from the CPU (queued; ordered before later submissions).
  *
  * @since 0.1.0 @category utils
@@ -118,7 +159,7 @@ export const write = (tensor: Tensor, data: Data): void => {
   if (data.length !== tensor.size || dtypeOf(data) !== tensor.dtype) {
     throw new ShapeError({ op: "Tensor.write", detail: `${data.length} ${dtypeOf(data)} values into ${tensor}` })
   }
-  tensor.gpu.device.queue.writeBuffer(tensor.buffer, 0, data.buffer, data.byteOffset, data.byteLength)
+  tensor.gpu.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, data.buffer, data.byteOffset, data.byteLength)
 }
 
 const arrayOf = (dtype: DType, bytes: ArrayBuffer): Data =>
@@ -137,7 +178,7 @@ export const read = <D extends DType>(tensor: Tensor<D>): Effect.Effect<ArrayOf<
     try {
       if (bytes > 0) {
         const encoder = gpu.device.createCommandEncoder()
-        encoder.copyBufferToBuffer(tensor.buffer, 0, staging, 0, bytes)
+        encoder.copyBufferToBuffer(tensor.buffer, tensor.byteOffset, staging, 0, bytes)
         gpu.device.queue.submit([encoder.finish()])
       }
       await staging.mapAsync(MapMode.READ)

@@ -69,9 +69,10 @@ describe("Gpu", () => {
 
 describe("Gpu device loss", () => {
   // a device of its own, requested in beforeAll (Dawn's vitest HandleScope issue), destroyed by the test
-  const state: { gpu?: Gpu.GpuContext; close?: () => void; unknown?: Errors.GpuUnavailable } = {}
+  const state: { gpu?: Gpu.GpuContext; close?: () => void; unknown?: Errors.GpuUnavailable; rejected?: unknown } = {}
   beforeAll(async () => {
     state.unknown = await Effect.runPromise(Effect.flip(Effect.scoped(Gpu.acquire({ adapter: "no-such-adapter" }))))
+    state.rejected = await Gpu.request({ adapter: "no-such-adapter" }).then(() => undefined, (e: unknown) => e)
     try {
       const r = await Gpu.request({ features: [] })
       state.gpu = r.gpu
@@ -85,6 +86,8 @@ describe("Gpu device loss", () => {
   it("an unknown adapter name fails with GpuUnavailable and says what to install", () => {
     expect(state.unknown).toBeInstanceOf(Errors.GpuUnavailable)
     expect(state.unknown?.message).toMatch(/install a Vulkan driver/)
+    // the Promise form rejects with the same typed error
+    expect(state.rejected).toBeInstanceOf(Errors.GpuUnavailable)
   })
 
   it("a destroyed device fails every later call with DeviceLost; no optional features when none are asked for", async (ctx) => {

@@ -8,7 +8,7 @@ import { sampleCommand } from "./commands/sample.ts"
 import { trainCommand } from "./commands/train.ts"
 import { serveCommand } from "./serve/Command.ts"
 
-export { runTrain } from "./commands/train.ts"
+export { runTrain, runTrainAsync } from "./commands/train.ts"
 
 /** @since 0.1.0 @category commands */
 export const commands = [trainCommand, sampleCommand, serveCommand] as const

@@ -125,8 +125,12 @@ export const evaluate = (model: Model, source: Source, options: { readonly batch
   return { loss: nats / count, bitsPerByte: tokenBytes && bytes > 0 ? nats / Math.LN2 / bytes : undefined, tokens: count }
 }
 
-/** Names the dataset sequence of a bad token (`<batch>` errors carry the token's index in the batch). */
-const locate = (e: unknown, source: Source, order: Data.Order, first: number, T: number): unknown => {
+/**
+ * Names the dataset sequence of a bad token (`<batch>` errors carry the token's index in the batch).
+ *
+ * @since 0.1.0 @category errors
+ */
+export const locate = (e: unknown, source: Source, order: Data.Order, first: number, T: number): unknown => {
   const match = e instanceof TrainerError && e.file === "<batch>" ? /^(token|target) (\d+)$/.exec(e.position ?? "") : null
   if (!match) return e
   const n = Number(match[2])
@@ -218,24 +222,35 @@ export const train = (run: Run): Result => {
   }
   runEval()
   saveCheckpoint()
-  if (run.out) {
-    const loss = finalEval?.loss ?? lastLoss
-    const summary = {
-      runs: [{
-        params: Config.parameterCount(model.config),
-        nonEmbeddingParams: Config.nonEmbeddingParameterCount(model.config),
-        tokens,
-        loss,
-        flops: flopsPerToken * tokens,
-        steps: step,
-        lossSource: finalEval ? "held-out" : "train",
-        bitsPerByte: finalEval?.bitsPerByte,
-        config: model.config
-      }]
-    }
-    Safetensors.writeFileAtomic(path.join(run.out, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
-  }
+  if (run.out) writeSummary(run.out, model.config, { tokens, steps: step, lastLoss, finalEval, flopsPerToken })
   return { steps: step, tokens, records, finalTrainLoss: lastLoss, finalEval, checkpoint: lastCheckpoint }
+}
+
+/**
+ * Writes `summary.json` (what `pretrain scaling fit` reads) for a finished run: the held-out loss
+ * when there was an evaluation, else the last training loss.
+ *
+ * @since 0.1.0 @category training
+ */
+export const writeSummary = (
+  out: string,
+  config: Config.ModelConfig,
+  r: { readonly tokens: number; readonly steps: number; readonly lastLoss: number; readonly finalEval: EvalRecord | undefined; readonly flopsPerToken: number }
+): void => {
+  const summary = {
+    runs: [{
+      params: Config.parameterCount(config),
+      nonEmbeddingParams: Config.nonEmbeddingParameterCount(config),
+      tokens: r.tokens,
+      loss: r.finalEval?.loss ?? r.lastLoss,
+      flops: r.flopsPerToken * r.tokens,
+      steps: r.steps,
+      lossSource: r.finalEval ? "held-out" : "train",
+      bitsPerByte: r.finalEval?.bitsPerByte,
+      config
+    }]
+  }
+  Safetensors.writeFileAtomic(path.join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
 }
 
 /**

@@ -49,3 +49,5 @@ export * as ChatTemplate from "./serve/ChatTemplate.ts"
 export { ApiError } from "./serve/ApiError.ts"
 /** @since 0.1.0 */
 export { makeServeCommand, ModelLoadError, serveCommand } from "./serve/Command.ts"
+/** @since 0.1.0 */
+export * as WebGpu from "./webgpu/Train.ts"

@@ -8,10 +8,19 @@ export const expect = (op: string, name: string, t: Tensor, size: number | undef
   if (size !== undefined && t.size !== size) throw new ShapeError({ op, detail: `${name} must have ${size} elements, got ${t}` })
 }
 
-/** Throws a ShapeError when an output shares its buffer with another binding of the same dispatch. */
+const overlap = (a: Tensor, b: Tensor): boolean =>
+  a.byteOffset < b.byteOffset + Math.max(4, b.byteLength) && b.byteOffset < a.byteOffset + Math.max(4, a.byteLength)
+
+/**
+ * Throws a ShapeError when an output's buffer is bound again in the same dispatch: WebGPU forbids
+ * reading a buffer that a dispatch writes, and two written views of one buffer must not overlap.
+ * `all` holds every binding once per use (outputs included).
+ */
 export const distinct = (op: string, outputs: ReadonlyArray<Tensor>, all: ReadonlyArray<Tensor>): void => {
   for (const o of outputs) {
-    if (all.filter((t) => t.buffer === o.buffer).length > 1) {
+    const uses = all.filter((t) => t.buffer === o.buffer)
+    const clash = uses.some((t) => t !== o && (!outputs.includes(t) || overlap(t, o))) || uses.filter((t) => t === o).length > 1
+    if (clash) {
       throw new ShapeError({ op, detail: `${o} is both written and bound again in one dispatch (use a separate output)` })
     }
   }

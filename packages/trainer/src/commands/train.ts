@@ -3,6 +3,7 @@
  * `pretrain train --lora --base CHECKPOINT --data DIR --steps N --out DIR [--lora-rank R] [--lora-alpha A] [--lora-targets M,...]`
  */
 import { Commands } from "@pretrain/dataflow"
+import { Gpu } from "@pretrain/gpu-kernels"
 import { Tokenizer } from "@pretrain/tokenizer"
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
@@ -18,6 +19,7 @@ import * as HfFormat from "../HfFormat.ts"
 import type { MetricRecord } from "../Metrics.ts"
 import { Model } from "../Model.ts"
 import * as Trainer from "../Trainer.ts"
+import * as WebGpuTrain from "../webgpu/Train.ts"
 
 const int = (name: string, description: string, fallback: number) =>
   Flag.Int(name).pipe(Flag.withDescription(`${description} (default ${fallback})`), Flag.withDefault(fallback))
@@ -90,9 +92,8 @@ interface TrainFlags {
   readonly logEvery: number
 }
 
-/** Runs `pretrain train` (synchronously); returns the result. @since 0.1.0 @category commands */
-export const runTrain = (o: TrainFlags, log: (line: string) => void): Trainer.Result => {
-  if (o.backend === "webgpu") throw new TrainerError({ file: "--backend", reason: "the WebGPU training backend is not available in this version; use --backend cpu" })
+/** The run `pretrain train` describes (model, data, resume state, options) and the data source to close after it. */
+const prepare = (o: TrainFlags, log: (line: string) => void): { readonly run: Trainer.Run; readonly close: () => void } => {
   const tokenizer = Option.isSome(o.tokenizer) ? Tokenizer.fromFileSync(o.tokenizer.value) : undefined
   const source = Data.openDataset(o.data)
   try {
@@ -125,7 +126,7 @@ export const runTrain = (o: TrainFlags, log: (line: string) => void): Trainer.Re
     const seqLen = Option.getOrElse(o.seqLen, () => model.config.contextLength)
     log(`${resumed ? `resuming at step ${resumed.state.step}: ` : ""}${Config.describe(model.config)}${lora ? `; LoRA rank ${lora.options.rank} on ${lora.options.targets.join(", ")} (${lora.params.size} trainable parameters)` : ""}; ${train.size} training sequences${heldOut ? `, ${heldOut.size} held out` : ""}`)
     const tokenBytes = tokenizer ? Array.from({ length: model.config.vocabSize }, (_, id) => (id < tokenizer.vocabSize ? tokenizer.decodeToBytes([id]).length : 0)) : undefined
-    return Trainer.train({
+    const run: Trainer.Run = {
       model,
       train,
       heldOut,
@@ -142,9 +143,50 @@ export const runTrain = (o: TrainFlags, log: (line: string) => void): Trainer.Re
       onRecord: (r) => {
         if (r.kind === "eval" || r.step % o.logEvery === 0 || r.step === o.steps || r.step === 1) log(progressLine(r, o.steps))
       }
-    })
-  } finally {
+    }
+    return { run, close: () => source.close() }
+  } catch (e) {
     source.close()
+    throw e
+  }
+}
+
+/**
+ * Runs `pretrain train` on the CPU backend (synchronously); returns the result. The WebGPU backend
+ * needs {@link runTrainAsync}.
+ *
+ * @since 0.1.0 @category commands
+ */
+export const runTrain = (o: TrainFlags, log: (line: string) => void): Trainer.Result => {
+  if (o.backend === "webgpu") throw new TrainerError({ file: "--backend", reason: "the WebGPU backend trains asynchronously: use runTrainAsync" })
+  const { run, close } = prepare(o, log)
+  try {
+    return Trainer.train(run)
+  } finally {
+    close()
+  }
+}
+
+/**
+ * Runs `pretrain train` on either backend. `--backend webgpu` acquires a device first and rejects
+ * with `GpuUnavailable` (saying what to install) when there is no adapter, before touching `--out`.
+ *
+ * @since 0.1.0 @category commands
+ */
+export const runTrainAsync = async (o: TrainFlags, log: (line: string) => void): Promise<Trainer.Result> => {
+  if (o.backend === "cpu") return runTrain(o, log)
+  if (o.lora) throw new TrainerError({ file: "--backend", reason: "LoRA training runs on the CPU backend only; use --backend cpu" })
+  const { gpu, close: release } = await Gpu.request()
+  try {
+    log(`WebGPU adapter: ${gpu.adapterName}`)
+    const { run, close } = prepare(o, log)
+    try {
+      return await WebGpuTrain.trainOn(gpu, run)
+    } finally {
+      close()
+    }
+  } finally {
+    release()
   }
 }
 
@@ -186,11 +228,11 @@ export const trainCommand = Command.make(
     Commands.reportFailure(
       Effect.gen(function*() {
         const lines: Array<string> = []
-        const result = yield* Effect.try({ try: () => runTrain(o, (line) => console.log(line)), catch: (e) => e })
+        const result = yield* Effect.tryPromise({ try: () => runTrainAsync(o, (line) => console.log(line)), catch: (e) => e })
         lines.push(`done: ${result.steps} steps, ${result.tokens} tokens; final training loss ${result.finalTrainLoss.toFixed(4)}` +
           (result.finalEval ? `, held-out loss ${result.finalEval.loss.toFixed(4)}` : ""))
         lines.push(`wrote ${path.join(o.out, "metrics.jsonl")}, loss.svg, summary.json${result.checkpoint ? `, ${result.checkpoint}` : ""}`)
         yield* Console.log(lines.join("\n"))
       })
     )
-).pipe(Command.withDescription("Train a decoder-only transformer on a packed token dataset (CPU: SIMD WebAssembly)"))
+).pipe(Command.withDescription("Train a decoder-only transformer on a packed token dataset (CPU: SIMD WebAssembly, or WebGPU)"))

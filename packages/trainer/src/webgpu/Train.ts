@@ -1,0 +1,164 @@
+/**
+ * The training loop on the WebGPU backend: the CPU trainer's run (the same options, data order,
+ * learning-rate schedule, clipping, metrics, evaluations, checkpoints, exact resume and summary),
+ * with each optimizer step on a {@link GpuModel}. Asynchronous: the GPU is awaited once per
+ * micro-batch, and the losses and gradient norm are read back once per step. Checkpoints read the
+ * weights and AdamW moments back into the CPU model and optimizer, so they are the CPU backend's
+ * checkpoints (either backend resumes them).
+ *
+ * @since 0.1.0
+ */
+import { Gpu } from "@pretrain/gpu-kernels"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Batch from "../Batch.ts"
+import * as Checkpoint from "../Checkpoint.ts"
+import * as Config from "../Config.ts"
+import * as Data from "../Data.ts"
+import type { Source } from "../Data.ts"
+import { TrainerError } from "../Errors.ts"
+import * as Metrics from "../Metrics.ts"
+import type { EvalRecord, MetricRecord, StepRecord } from "../Metrics.ts"
+import { AdamW, learningRate } from "../Optimizer.ts"
+import * as Safetensors from "../Safetensors.ts"
+import * as Trainer from "../Trainer.ts"
+import { GpuModel } from "./GpuModel.ts"
+
+const run = <A>(e: Effect.Effect<A, unknown>): Promise<A> => Effect.runPromise(e)
+
+/**
+ * Held-out loss and bits per byte on the GPU, as `Trainer.evaluate` computes them on the CPU.
+ *
+ * @since 0.1.0 @category evaluation
+ */
+export const evaluate = async (
+  model: GpuModel,
+  source: Source,
+  options: { readonly batchSize: number; readonly seqLen: number; readonly batches: number },
+  tokenBytes?: ArrayLike<number>
+): Promise<{ loss: number; bitsPerByte: number | undefined; tokens: number }> => {
+  const batch = Batch.alloc(options.batchSize, options.seqLen)
+  let nats = 0
+  let count = 0
+  let bytes = 0
+  for (let k = 0, n = 0; n < options.batches && k < source.size; n++, k += options.batchSize) {
+    for (let b = 0; b < options.batchSize; b++) Batch.fillRow(batch, b, source.get((k + b) % source.size))
+    const r = await run(model.evaluate(batch))
+    if (r.count === 0) continue
+    nats += r.loss * r.count
+    count += r.count
+    if (tokenBytes) for (let i = 0; i < batch.targets.length; i++) if (batch.targets[i]! >= 0) bytes += tokenBytes[batch.targets[i]!]!
+  }
+  return { loss: nats / count, bitsPerByte: tokenBytes && bytes > 0 ? nats / Math.LN2 / bytes : undefined, tokens: count }
+}
+
+/**
+ * Trains `run.model` on a device for `options.steps` optimizer steps; on return `run.model` holds
+ * the trained weights. LoRA runs are CPU-only.
+ *
+ * @since 0.1.0 @category training
+ */
+export const trainOn = async (gpu: Gpu.GpuContext, run_: Trainer.Run): Promise<Trainer.Result> => {
+  if (run_.lora) throw new TrainerError({ file: "--backend", reason: "LoRA training runs on the CPU backend only; use --backend cpu" })
+  const o: Trainer.TrainOptions = { ...Trainer.defaults, ...run_.options }
+  const model = run_.model
+  const T = Math.min(o.seqLen, model.config.contextLength)
+  const adamw = { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay }
+  const optimizer = run_.resume?.optimizer ?? AdamW.forModel(model, adamw)
+  const gm = new GpuModel(gpu, model)
+  try {
+    if (run_.resume) gm.loadOptimizer(optimizer.m, optimizer.v, optimizer.step)
+    const order = new Data.Order(run_.train.size, o.seed)
+    const batches = Array.from({ length: o.gradAccum }, () => Batch.alloc(o.batchSize, T))
+    const schedule = { lr: o.lr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps: o.steps }
+    const flopsPerToken = Config.trainingFlopsPerToken(model.config, T)
+    const metricsFile = run_.out ? path.join(run_.out, "metrics.jsonl") : undefined
+    const checkpoints = run_.out ? path.join(run_.out, "checkpoints") : undefined
+    if (run_.out) fs.mkdirSync(run_.out, { recursive: true })
+    let step = run_.resume?.state.step ?? 0
+    let consumed = run_.resume?.state.consumed ?? 0
+    let tokens = run_.resume?.state.tokens ?? 0
+    let elapsed = run_.resume?.state.elapsedSec ?? 0
+    if (metricsFile) {
+      if (run_.resume) Metrics.truncate(metricsFile, step)
+      else fs.writeFileSync(metricsFile, "")
+    }
+    const records: Array<MetricRecord> = metricsFile ? Metrics.read(metricsFile) : []
+    const emit = (r: MetricRecord) => {
+      records.push(r)
+      if (metricsFile) Metrics.append(metricsFile, r)
+      run_.onRecord?.(r)
+    }
+    let finalEval: EvalRecord | undefined
+    const runEval = async () => {
+      if (!run_.heldOut) return
+      const e = await evaluate(gm, run_.heldOut, { batchSize: o.batchSize, seqLen: T, batches: o.evalBatches }, run_.tokenBytes)
+      finalEval = { kind: "eval", step, loss: e.loss, bitsPerByte: e.bitsPerByte, tokens: e.tokens }
+      emit(finalEval)
+    }
+    let lastCheckpoint: string | undefined
+    const saveCheckpoint = async () => {
+      if (!checkpoints) return
+      await run(gm.download(model, optimizer))
+      optimizer.step = gm.step
+      const state = { step, consumed, tokens, elapsedSec: elapsed, options: o as unknown as Record<string, unknown>, base: run_.base }
+      lastCheckpoint = Checkpoint.save(checkpoints, model, optimizer, state, o.keepLast)
+      Safetensors.writeFileAtomic(path.join(run_.out!, "loss.svg"), Metrics.lossCurveSvg(records))
+    }
+    let lastLoss = Number.NaN
+    while (step < o.steps) {
+      const t0 = performance.now()
+      const first = consumed
+      for (const batch of batches) {
+        Data.fillBatch(batch, run_.train, order, consumed)
+        consumed += o.batchSize
+      }
+      const lr = learningRate(schedule, step)
+      let result
+      try {
+        result = await run(gm.trainStep(batches, { ...adamw, lr, maxGradNorm: o.maxGradNorm }))
+      } catch (e) {
+        throw Trainer.locate(e, run_.train, order, first, T)
+      }
+      step++
+      const stepTokens = o.batchSize * T * o.gradAccum
+      tokens += stepTokens
+      const sec = (performance.now() - t0) / 1000
+      elapsed += sec
+      const tokensPerSec = stepTokens / sec
+      lastLoss = result.loss
+      const record: StepRecord = {
+        kind: "train", step, loss: result.loss, lr, gradNorm: result.gradNorm, tokens, tokensPerSec,
+        mfu: (tokensPerSec * flopsPerToken) / o.peakFlops, elapsedSec: elapsed
+      }
+      emit(record)
+      if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) await runEval()
+      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) await saveCheckpoint()
+    }
+    await runEval()
+    await saveCheckpoint()
+    await run(gm.download(model, optimizer))
+    optimizer.step = gm.step
+    if (run_.out) Trainer.writeSummary(run_.out, model.config, { tokens, steps: step, lastLoss, finalEval, flopsPerToken })
+    return { steps: step, tokens, records, finalTrainLoss: lastLoss, finalEval, checkpoint: lastCheckpoint }
+  } finally {
+    gm.destroy()
+  }
+}
+
+/**
+ * {@link trainOn} a device of its own (`Gpu.request(device)`, released at the end). Rejects with
+ * `GpuUnavailable` (from `@pretrain/gpu-kernels`, with what to install) when there is no adapter.
+ *
+ * @since 0.1.0 @category training
+ */
+export const train = async (run_: Trainer.Run, device: Gpu.Options = {}): Promise<Trainer.Result> => {
+  if (run_.lora) throw new TrainerError({ file: "--backend", reason: "LoRA training runs on the CPU backend only; use --backend cpu" })
+  const { gpu, close } = await Gpu.request(device)
+  try {
+    return await trainOn(gpu, run_)
+  } finally {
+    close()
+  }
+}
