@@ -9,6 +9,9 @@ import * as path from "node:path"
 import * as zlib from "node:zlib"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Parquet } from "@pretrain/dataflow"
+import { Demo as Packing } from "@pretrain/packing"
+import { Demo as Tokenizer } from "@pretrain/tokenizer"
+import { Effect } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 
 const examples = path.resolve(import.meta.dirname, "..")
@@ -139,5 +142,46 @@ describe("incremental-dedup: a new crawl against an existing dataset", () => {
     const second = run(["pipelines/incremental-dedup/run.ts", "--existing", existing, "--crawl", crawl2, "--out", path.join(dir, "out2"), "--index", `${out}.index`])
     expect(second).toContain("reused the index")
     expect(rowsOf(path.join(dir, "out2")).map((r) => r.path)).toEqual(["main.rs"])
+  })
+})
+
+describe("scaling-sweep: several tiny sizes, the law fitted to them", () => {
+  it("trains widths x step budgets, writes each run's summary.json, fits and plots the law", async () => {
+    const dir = path.join(tmp, "sweep")
+    fs.mkdirSync(dir, { recursive: true })
+    // a packed dataset: 80 small code files through a 300-token BPE into 64-token sequences
+    const corpus = path.join(dir, "corpus.jsonl")
+    fs.writeFileSync(corpus, Array.from({ length: 80 }, (_, i) =>
+      JSON.stringify({ content: code(`f${i}`, `export const k${i} = ${i * 7} // file ${i}\n`), repo_name: `r/${i % 9}`, path: `src/f${i}.ts` })).join("\n") + "\n")
+    const tokenizer = await Effect.runPromise(Tokenizer.trainTokenizer({ input: corpus, outDir: path.join(dir, "tokenizer"), vocabSize: 300, workers: 0 }))
+    const packed = path.join(dir, "packed")
+    await Effect.runPromise(Packing.pack({ input: corpus, tokenizerFile: tokenizer.tokenizerFile, outDir: packed, seqLen: 64, workers: 0 }))
+    const out = path.join(dir, "out")
+    const log = run(["pipelines/scaling-sweep/run.ts", "--data", packed, "--out", out, "--widths", "8,16,24", "--steps", "6,12", "--seq-len", "32", "--batch-size", "4", "--lr", "1e-2"])
+    expect(log).toContain("fitted law: L(N, D) = ")
+    const runDirs = ["d8-s6", "d8-s12", "d16-s6", "d16-s12", "d24-s6", "d24-s12"]
+    const summaries = runDirs.map((d) => (JSON.parse(fs.readFileSync(path.join(out, d, "summary.json"), "utf8")) as { runs: Array<{ params: number; tokens: number; loss: number }> }).runs[0]!)
+    // wider models have more parameters; twice the steps, twice the tokens
+    expect(summaries.map((r) => r.tokens)).toEqual([6, 12, 6, 12, 6, 12].map((s) => s * 4 * 32))
+    expect(summaries[2]!.params).toBeGreaterThan(summaries[0]!.params)
+    expect(summaries[4]!.params).toBeGreaterThan(summaries[2]!.params)
+    // every run learned: its final held-out loss is below its loss at step 0
+    for (const d of runDirs) {
+      const evals = fs.readFileSync(path.join(out, d, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; step: number; loss: number }).filter((r) => r.kind === "eval")
+      expect(evals[0]!.step).toBe(0)
+      expect(evals.at(-1)!.loss).toBeLessThan(evals[0]!.loss)
+    }
+    const gathered = JSON.parse(fs.readFileSync(path.join(out, "runs.json"), "utf8")) as { runs: Array<{ params: number; tokens: number; loss: number }> }
+    expect(gathered.runs).toEqual(summaries.map((r) => ({ params: r.params, tokens: r.tokens, loss: r.loss })))
+    const fit = JSON.parse(fs.readFileSync(path.join(out, "fit.json"), "utf8")) as { law: Record<string, number>; runs: number }
+    expect(fit.runs).toBe(6)
+    for (const k of ["E", "A", "B", "alpha", "beta"]) expect(Number.isFinite(fit.law[k])).toBe(true)
+    expect(fs.readFileSync(path.join(out, "fit.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+  })
+
+  it("refuses a sweep of fewer than six runs", () => {
+    const r = spawnSync(process.execPath, ["pipelines/scaling-sweep/run.ts", "--data", path.join(tmp, "sweep", "packed"), "--out", path.join(tmp, "sweep", "few"), "--widths", "8,16", "--steps", "4"], { cwd: examples, encoding: "utf8" })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain("2 widths x 1 step budgets = 2 runs")
   })
 })

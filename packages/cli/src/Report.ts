@@ -1,8 +1,8 @@
 /**
  * `pretrain report <run dir> --out report.html`: one self-contained HTML page for a run directory
  * (such as `examples/out/stack-mini` after `npm run demo`): the stage funnel, drop reasons, the
- * language and license mix, dedup cluster sizes, tokenizer and packing figures. Every number on the
- * page is read from the run's own files.
+ * language and license mix, dedup cluster sizes, tokenizer and packing figures, and the loss curves
+ * of training runs. Every number on the page is read from the run's own files.
  *
  * @since 0.1.0
  */
@@ -11,7 +11,7 @@ import * as path from "node:path"
 import { Commands } from "@pretrain/dataflow"
 import { Console, Data, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { bars, bytes, cards, count, css, escape, num, percent, table } from "./report/Html.ts"
+import { bars, bytes, cards, count, css, escape, lines, num, percent, table } from "./report/Html.ts"
 import * as RunDir from "./report/RunDir.ts"
 
 export { RunDir }
@@ -160,33 +160,105 @@ const packingSection = (run: RunDir.Run): string => {
     table(["", "value"], rows.map(([k, v]) => [k, num(v)])))
 }
 
+const trainRecords = (t: RunDir.TrainingInfo) => t.records.filter((r): r is Extract<RunDir.MetricRecord, { kind: "train" }> => r.kind === "train")
+const evalRecords = (t: RunDir.TrainingInfo) => t.records.filter((r): r is Extract<RunDir.MetricRecord, { kind: "eval" }> => r.kind === "eval")
+
+/** Training figures of one run: what it trained, held-out loss first and last, speed. @since 0.1.0 @category rendering */
+export const trainingFigures = (t: RunDir.TrainingInfo) => {
+  const steps = trainRecords(t)
+  const evals = evalRecords(t)
+  const last = steps.at(-1)
+  const seconds = last?.elapsedSec
+  return {
+    params: t.summary?.params,
+    steps: last?.step ?? t.summary?.steps ?? 0,
+    tokens: last?.tokens ?? t.summary?.tokens ?? 0,
+    seconds,
+    tokensPerSec: last !== undefined && seconds !== undefined && seconds > 0 ? last.tokens / seconds : undefined,
+    firstEval: evals[0],
+    lastEval: evals.at(-1),
+    firstTrainLoss: steps[0]?.loss,
+    lastTrainLoss: last?.loss
+  }
+}
+
+const trainingSection = (run: RunDir.Run): string => {
+  if (run.training.length === 0) return ""
+  const parts = run.training.map((t) => {
+    const f = trainingFigures(t)
+    const name = t.dir === "." ? path.basename(run.dir) : t.dir
+    const lossCard: Array<[string, string]> = f.firstEval !== undefined && f.lastEval !== undefined && f.lastEval !== f.firstEval
+      ? [[`held-out loss, step ${count(f.firstEval.step)} → ${count(f.lastEval.step)}`, `${f.firstEval.loss.toFixed(3)} → ${f.lastEval.loss.toFixed(3)}`]]
+      : f.lastEval !== undefined
+      ? [[`held-out loss at step ${count(f.lastEval.step)}`, f.lastEval.loss.toFixed(3)]]
+      : f.lastTrainLoss !== undefined
+      ? [["training loss, last step", f.lastTrainLoss.toFixed(3)]]
+      : []
+    const bpb = f.lastEval?.bitsPerByte
+    const figures = cards([
+      ...(f.params === undefined ? [] : [["parameters", count(f.params)] as [string, string]]),
+      ["steps", count(f.steps)],
+      ["tokens trained", count(f.tokens)],
+      ...lossCard,
+      ...(typeof bpb === "number" ? [["bits per byte (held out)", bpb.toFixed(3)] as [string, string]] : []),
+      ...(f.tokensPerSec === undefined ? [] : [["tokens / s", count(f.tokensPerSec)] as [string, string]]),
+      ...(f.seconds === undefined ? [] : [["training time", `${f.seconds.toFixed(1)} s`] as [string, string]])
+    ])
+    const chart = lines(`Loss of ${name}: training loss per step and held-out loss per evaluation`, [
+      { name: "training loss", points: trainRecords(t).map((r) => [r.step, r.loss] as const) },
+      { name: "held-out loss", points: evalRecords(t).map((r) => [r.step, r.loss] as const), dots: true, color: 1 }
+    ], { x: "step", y: "loss (nats / token)" })
+    const evalTable = table(
+      ["step", "held-out loss", "bits per byte", "tokens trained"],
+      evalRecords(t).map((e) => [
+        num(count(e.step)),
+        num(e.loss.toFixed(4)),
+        num(typeof e.bitsPerByte === "number" ? e.bitsPerByte.toFixed(4) : "–"),
+        num(count(trainRecords(t).find((r) => r.step === e.step)?.tokens ?? 0))
+      ])
+    )
+    return `${run.training.length > 1 || t.dir !== "." ? `<h3>${escape(name)}</h3>` : ""}${figures}${chart}${evalTable}`
+  })
+  return section("training", "Training", parts.join(""))
+}
+
 /**
  * The report page for a run, as one HTML string with its style sheet and charts inline.
  *
  * @since 0.1.0 @category rendering
  */
 export const render = (run: RunDir.Run): string => {
-  const first = run.stages[0]!
-  const last = run.stages[run.stages.length - 1]!
+  const first = run.stages[0]
+  const last = run.stages[run.stages.length - 1]
+  const trained = run.training.length === 1 ? trainingFigures(run.training[0]!) : undefined
   const summary = cards([
-    ["stages", String(run.stages.length)],
-    ["documents read", count(docsRead(first))],
-    ["documents out", count(last.stats.docsOut)],
-    ["bytes out", bytes(last.stats.bytesOut)],
-    ...(run.packing === undefined ? [] : [["tokens packed", count(run.packing.stats.tokens)] as [string, string]])
+    ...(first === undefined || last === undefined ? [] : [
+      ["stages", String(run.stages.length)],
+      ["documents read", count(docsRead(first))],
+      ["documents out", count(last.stats.docsOut)],
+      ["bytes out", bytes(last.stats.bytesOut)]
+    ] as Array<[string, string]>),
+    ...(run.packing === undefined ? [] : [["tokens packed", count(run.packing.stats.tokens)] as [string, string]]),
+    ...(run.training.length > 1 ? [["training runs", count(run.training.length)] as [string, string]] : []),
+    ...(trained === undefined ? [] : [["tokens trained", count(trained.tokens)] as [string, string]]),
+    ...(trained?.firstEval !== undefined && trained.lastEval !== undefined && trained.lastEval !== trained.firstEval
+      ? [["held-out loss", `${trained.firstEval.loss.toFixed(3)} → ${trained.lastEval.loss.toFixed(3)}`] as [string, string]]
+      : [])
   ])
+  const documentSections = run.stages.length === 0 ? "" : `${funnelSection(run)}
+${dropsSection(run)}
+${mixSection(run)}`
   const name = path.basename(run.dir)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pretrain report: ${escape(name)}</title><style>${css}</style></head>
 <body><header><h1>pretrain report: ${escape(name)}</h1><p>${escape(run.dir)}</p></header><main>
 ${section("summary", "Summary", summary)}
-${funnelSection(run)}
-${dropsSection(run)}
-${mixSection(run)}
+${documentSections}
 ${dedupSection(run)}
 ${tokenizerSection(run)}
 ${packingSection(run)}
+${trainingSection(run)}
 </main></body></html>
 `
 }
@@ -226,13 +298,13 @@ export const writeReport: (
 export const reportCommand = Command.make(
   "report",
   {
-    runDir: Argument.String("run-dir").pipe(Argument.withDescription("a run directory: one subdirectory per stage, each with its stats.json")),
+    runDir: Argument.String("run-dir").pipe(Argument.withDescription("a run directory: one subdirectory per stage, each with its stats.json; training runs with their metrics.jsonl")),
     out: Flag.String("out").pipe(Flag.withDescription("the HTML file to write (default report.html)"), Flag.withDefault("report.html")),
     force: Flag.Boolean("force").pipe(Flag.withDescription("overwrite the --out file if it exists"), Flag.withDefault(false))
   },
   (o) =>
     Commands.reportFailure(Effect.gen(function*() {
       const run = yield* writeReport(o.runDir, o.out, { force: o.force })
-      yield* Console.log(`report: ${path.resolve(o.out)} (${run.stages.length} stages${run.dedup.length > 0 ? `, ${run.dedup.length} dedup` : ""}${run.tokenizer ? ", tokenizer" : ""}${run.packing ? ", packing" : ""})`)
+      yield* Console.log(`report: ${path.resolve(o.out)} (${run.stages.length} stages${run.dedup.length > 0 ? `, ${run.dedup.length} dedup` : ""}${run.tokenizer ? ", tokenizer" : ""}${run.packing ? ", packing" : ""}${run.training.length > 0 ? `, ${run.training.length} training run${run.training.length === 1 ? "" : "s"}` : ""})`)
     }))
-).pipe(Command.withDescription("Write one self-contained HTML page about a run: stage funnel, drops, language and license mix, dedup, tokenizer, packing"))
+).pipe(Command.withDescription("Write one self-contained HTML page about a run: stage funnel, drops, language and license mix, dedup, tokenizer, packing, loss curves"))

@@ -1,6 +1,6 @@
 /**
- * `pretrain report`: a tiny run (ingest with a filter, exact and near dedup, a tokenizer, packing)
- * is built in a temporary directory, its report written through the `report` command, then opened
+ * `pretrain report`: a tiny run (ingest with a filter, exact and near dedup, a tokenizer, packing,
+ * a few training steps of a tiny model) is built in a temporary directory, its report written through the `report` command, then opened
  * in headless Chromium (Debian's `chromium`, driven by playwright-core): it must render with no
  * console error and no network request, show the run's own figures, and leave a screenshot.
  */
@@ -12,11 +12,12 @@ import { NodeModules, Operator, Parquet, Pipeline, runPipeline } from "@pretrain
 import { Demo as Dedup } from "@pretrain/dedup"
 import { Demo as Packing } from "@pretrain/packing"
 import { Demo as Tokenizer } from "@pretrain/tokenizer"
+import { Config, Data, Model, Trainer } from "@pretrain/trainer"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { chromium } from "playwright-core"
 import { beforeAll, describe, expect, it } from "vitest"
-import { RunDir, reportCommand, writeReport } from "../src/Report.ts"
+import { RunDir, render, reportCommand, writeReport } from "../src/Report.ts"
 
 const chromiumPath = "/usr/bin/chromium"
 const ci = process.env.CI === "true"
@@ -72,6 +73,14 @@ beforeAll(async () => {
   await Effect.runPromise(runPipeline(pipeline, { quiet: true, workers: 0 }))
   const tokenizer = await Effect.runPromise(Tokenizer.trainTokenizer({ input: path.join(runDir, "near-dedup"), outDir: path.join(runDir, "tokenizer"), vocabSize: 300, workers: 0 }))
   await Effect.runPromise(Packing.pack({ input: path.join(runDir, "near-dedup"), tokenizerFile: tokenizer.tokenizerFile, outDir: path.join(runDir, "packed"), seqLen: 128, workers: 0 }))
+  // 12 steps of a one-layer model, evaluated every 4 steps (on the training sequences: the report only draws what was measured)
+  const packed = Data.openDataset(path.join(runDir, "packed"))
+  try {
+    const model = Model.Model.init(Config.make("gpt2", { nLayer: 1, nHead: 2, dModel: 32, contextLength: 64 }, 300), 1)
+    Trainer.train({ model, train: packed, heldOut: packed, out: path.join(runDir, "train"), options: { steps: 12, batchSize: 2, seqLen: 64, lr: 1e-2, warmupSteps: 1, evalEvery: 4, evalBatches: 2 } })
+  } finally {
+    packed.close()
+  }
 })
 
 /** Run `pretrain report ...` through the command itself, as the binary will. */
@@ -92,6 +101,25 @@ describe("RunDir.read", () => {
     expect(run.corpus!.files).toBe(run.stages[2]!.stats.docsOut)
     expect(run.tokenizer!.train.vocabSize).toBe(300)
     expect(run.packing!.seqLen).toBe(128)
+    expect(run.training.map((t) => t.dir)).toEqual(["train"])
+    const records = run.training[0]!.records
+    expect(records.filter((r) => r.kind === "train").map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(records.filter((r) => r.kind === "eval").map((r) => r.step)).toEqual([4, 8, 12])
+    expect(run.training[0]!.summary!.tokens).toBe(12 * 2 * 64)
+  })
+
+  it("reads a trainer's run directory on its own, and names the line of a malformed metrics record", async () => {
+    const alone = await Effect.runPromise(RunDir.read(path.join(runDir, "train")))
+    expect(alone.stages).toEqual([])
+    expect(alone.training.map((t) => t.dir)).toEqual(["."])
+    const html = render(alone)
+    expect(html).toContain(`<section id="training">`)
+    expect(html).not.toContain(`<section id="funnel">`)
+    const bad = path.join(tmp, "bad-train")
+    fs.mkdirSync(bad, { recursive: true })
+    fs.writeFileSync(path.join(bad, "metrics.jsonl"), `{"kind":"train","step":1,"loss":5,"tokens":64}\n{"kind":"train","step":2}\n`)
+    const malformed = await Effect.runPromise(Effect.flip(RunDir.read(bad)))
+    expect(malformed.message).toBe(`${path.join(bad, "metrics.jsonl")}: line 2: not a metrics record (kind "train" or "eval", step, loss)`)
   })
 
   it("fails with a typed error naming the path", async () => {
@@ -145,7 +173,7 @@ describe("pretrain report", () => {
       await page.goto(`file://${out}`, { waitUntil: "load" })
       expect(await page.title()).toBe("pretrain report: run")
       const headings = await page.locator("h2").allTextContents()
-      expect(headings).toEqual(["Summary", "Stage funnel", "Drop reasons", "Language and license mix", "Deduplication clusters", "Tokenizer", "Packing"])
+      expect(headings).toEqual(["Summary", "Stage funnel", "Drop reasons", "Language and license mix", "Deduplication clusters", "Tokenizer", "Packing", "Training"])
       const funnel = await page.locator("#funnel tbody tr").allInnerTexts()
       expect(funnel.map((r) => r.split("\t")[0])).toEqual(["ingest", "exact-dedup", "near-dedup"])
       // the source's drops (binary files) count as read: 56 files, 50 kept, 6 dropped
@@ -160,9 +188,24 @@ describe("pretrain report", () => {
       expect(mix).toContain("permissive")
       expect(await page.locator("#tokenizer").innerText()).toContain("300")
       expect(await page.locator("#packing").innerText()).toContain(run.packing!.stats.sequences.toLocaleString("en-US"))
+      // the loss curve: a line through the 12 training losses, a dot per evaluation, the run's figures
+      const training = run.training[0]!
+      const evals = training.records.filter((r) => r.kind === "eval")
+      const curve = page.locator("#training svg.chart")
+      expect(await curve.count()).toBe(1)
+      const points = await curve.locator("polyline").evaluateAll((els) => els.map((e) => e.getAttribute("points")!.trim().split(/\s+/).length))
+      expect(points).toEqual([12, 3])
+      expect(await curve.locator("circle").count()).toBe(evals.length)
+      const box = await curve.evaluate((e) => e.getBoundingClientRect())
+      expect(box.width).toBeGreaterThan(300)
+      const trainingText = await page.locator("#training").innerText()
+      expect(trainingText).toContain("tokens trained")
+      expect(trainingText).toContain((12 * 2 * 64).toLocaleString("en-US"))
+      expect(trainingText).toContain(evals.at(-1)!.loss.toFixed(4))
+      expect(await page.locator("#training tbody tr").count()).toBe(evals.length)
       // every chart is drawn: an SVG with bars of non-zero size
       const charts = page.locator("svg.chart")
-      expect(await charts.count()).toBeGreaterThanOrEqual(5)
+      expect(await charts.count()).toBeGreaterThanOrEqual(6)
       for (const box of await charts.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) expect(box).toBeGreaterThan(0)
       const shots = fs.mkdtempSync(path.join(os.tmpdir(), "pretrain-report-shot-"))
       const shot = path.join(shots, "report.png")

@@ -74,6 +74,64 @@ export const bars = (title: string, items: ReadonlyArray<Bar>, options: { readon
     `viewBox="0 0 ${labelWidth + plotWidth + 150} ${height}" font-size="12"><title>${escape(title)}</title>${body}</svg>`
 }
 
+/** One series of a line chart: points (x, y) in x order, drawn as a line, dots, or both. @since 0.1.0 @category models */
+export type Series = {
+  readonly name: string
+  readonly points: ReadonlyArray<readonly [number, number]>
+  readonly line?: boolean
+  readonly dots?: boolean
+  readonly color?: number
+}
+
+const tick = (v: number): string => (Math.abs(v) >= 1000 ? count(v) : Math.abs(v) >= 10 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2))
+
+/**
+ * A line chart as inline SVG (x and y on linear axes with five ticks each, a legend), with a title
+ * for screen readers.
+ *
+ * @since 0.1.0 @category rendering
+ */
+export const lines = (title: string, series: ReadonlyArray<Series>, options: { readonly x: string; readonly y: string }): string => {
+  const width = 720
+  const height = 320
+  const m = { l: 64, r: 170, t: 14, b: 42 }
+  const all = series.flatMap((s) => s.points)
+  const xs = all.map((p) => p[0])
+  const ys = all.map((p) => p[1])
+  const x0 = xs.length === 0 ? 0 : Math.min(...xs)
+  const x1 = xs.length === 0 ? 1 : Math.max(x0 + 1e-9, ...xs)
+  const lo = ys.length === 0 ? 0 : Math.min(...ys)
+  const hi = ys.length === 0 ? 1 : Math.max(...ys)
+  const pad = (hi - lo) * 0.06 || 0.5
+  const y0 = lo - pad
+  const y1 = hi + pad
+  const px = (v: number) => m.l + ((v - x0) / (x1 - x0)) * (width - m.l - m.r)
+  const py = (v: number) => m.t + (1 - (v - y0) / (y1 - y0)) * (height - m.t - m.b)
+  const grid = Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4).map((v) =>
+    `<line x1="${m.l}" y1="${py(v).toFixed(1)}" x2="${width - m.r}" y2="${py(v).toFixed(1)}" stroke="#eceef1"/>` +
+    `<text x="${m.l - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end">${escape(tick(v))}</text>`
+  ).join("")
+  const xTicks = Array.from({ length: 5 }, (_, i) => x0 + ((x1 - x0) * i) / 4).map((v) =>
+    `<text x="${px(v).toFixed(1)}" y="${height - m.b + 16}" text-anchor="middle">${escape(count(v))}</text>`
+  ).join("")
+  const body = series.map((s, i) => {
+    const color = colors[(s.color ?? i) % colors.length]
+    const path = s.line === false || s.points.length < 2
+      ? ""
+      : `<polyline fill="none" stroke="${color}" stroke-width="1.6" points="${s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(" ")}"/>`
+    const dots = s.dots === true ? s.points.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${color}"/>`).join("") : ""
+    const ly = m.t + 14 + i * 18
+    const legend = `<rect x="${width - m.r + 14}" y="${ly - 9}" width="12" height="12" fill="${color}"/><text x="${width - m.r + 32}" y="${ly + 1}">${escape(s.name)}</text>`
+    return path + dots + legend
+  }).join("")
+  const axes = `<line x1="${m.l}" y1="${height - m.b}" x2="${width - m.r}" y2="${height - m.b}" stroke="#5b6472"/>` +
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${height - m.b}" stroke="#5b6472"/>` +
+    `<text x="${(m.l + width - m.r) / 2}" y="${height - 6}" text-anchor="middle">${escape(options.x)}</text>` +
+    `<text x="14" y="${(m.t + height - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(m.t + height - m.b) / 2})">${escape(options.y)}</text>`
+  return `<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="12">` +
+    `<title>${escape(title)}</title>${grid}${xTicks}${axes}${body}</svg>`
+}
+
 /** The page's style sheet. @since 0.1.0 @category rendering */
 export const css = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }

@@ -1,6 +1,6 @@
 /**
  * What a run directory holds, read for the report: each stage directory's `stats.json`, dedup
- * clusters, the tokenizer's statistics and the packing summary.
+ * clusters, the tokenizer's statistics, the packing summary and training runs (`metrics.jsonl`).
  *
  * @since 0.1.0
  */
@@ -67,6 +67,39 @@ export type PackingInfo = {
   readonly stats: { readonly documents: number; readonly tokens: number; readonly sequences: number; readonly paddingTokens: number }
 }
 
+/** One line of a trainer's `metrics.jsonl`: a training step or a held-out evaluation. @since 0.1.0 @category models */
+export type MetricRecord =
+  | {
+    readonly kind: "train"
+    readonly step: number
+    readonly loss: number
+    readonly lr?: number
+    readonly gradNorm?: number
+    readonly tokens: number
+    readonly tokensPerSec?: number
+    readonly elapsedSec?: number
+  }
+  | { readonly kind: "eval"; readonly step: number; readonly loss: number; readonly bitsPerByte?: number | null; readonly tokens?: number }
+
+/** The first run of a trainer's `summary.json`. @since 0.1.0 @category models */
+export type TrainingSummary = {
+  readonly params?: number
+  readonly nonEmbeddingParams?: number
+  readonly tokens?: number
+  readonly loss?: number
+  readonly steps?: number
+  readonly flops?: number
+  readonly bitsPerByte?: number | null
+  readonly config?: Record<string, unknown>
+}
+
+/** A training run: its directory (`.` for the run directory itself), metrics and summary. @since 0.1.0 @category models */
+export type TrainingInfo = {
+  readonly dir: string
+  readonly records: ReadonlyArray<MetricRecord>
+  readonly summary: TrainingSummary | undefined
+}
+
 /** Everything the report shows about one run. @since 0.1.0 @category models */
 export type Run = {
   readonly dir: string
@@ -78,6 +111,7 @@ export type Run = {
   readonly dedup: ReadonlyArray<DedupInfo>
   readonly tokenizer: TokenizerInfo | undefined
   readonly packing: PackingInfo | undefined
+  readonly training: ReadonlyArray<TrainingInfo>
 }
 
 const readJson = (file: string): Effect.Effect<unknown, RunDirError> =>
@@ -92,12 +126,16 @@ const isStageStats = (u: unknown): u is Stats.StageStatsJson =>
   isObject(u) && typeof u.stage === "string" && typeof u.docsIn === "number" && typeof u.docsOut === "number" &&
   typeof u.bytesIn === "number" && typeof u.bytesOut === "number" && isObject(u.drops)
 
-const readClusters = (file: string): Effect.Effect<ReadonlyArray<Cluster>, RunDirError> =>
+/**
+ * A JSON Lines file, each non-empty line checked by `check`: the record to keep, `undefined` to skip
+ * the line, or a string saying why the line is not a record (the error names the file and line).
+ */
+const readJsonLines = <A>(file: string, check: (value: unknown) => A | undefined | string): Effect.Effect<ReadonlyArray<A>, RunDirError> =>
   Effect.try({
     try: () => fs.readFileSync(file, "utf8"),
     catch: (cause) => new RunDirError({ path: file, reason: `cannot read (${String(cause)})` })
   }).pipe(Effect.flatMap((text) => {
-    const out: Array<Cluster> = []
+    const out: Array<A> = []
     const lines = text.split("\n")
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
@@ -108,20 +146,56 @@ const readClusters = (file: string): Effect.Effect<ReadonlyArray<Cluster>, RunDi
       } catch {
         return Effect.fail(new RunDirError({ path: file, reason: `line ${i + 1}: not valid JSON` }))
       }
-      if (!isObject(value) || typeof value.size !== "number" || !Array.isArray(value.members)) {
-        return Effect.fail(new RunDirError({ path: file, reason: `line ${i + 1}: not a cluster (size, members)` }))
-      }
-      out.push(value as unknown as Cluster)
+      const checked = check(value)
+      if (typeof checked === "string") return Effect.fail(new RunDirError({ path: file, reason: `line ${i + 1}: ${checked}` }))
+      if (checked !== undefined) out.push(checked)
     }
     return Effect.succeed(out)
   }))
+
+const readClusters = (file: string): Effect.Effect<ReadonlyArray<Cluster>, RunDirError> =>
+  readJsonLines(file, (value) =>
+    isObject(value) && typeof value.size === "number" && Array.isArray(value.members) ? value as unknown as Cluster : "not a cluster (size, members)")
+
+const finite = (u: unknown): u is number => typeof u === "number" && Number.isFinite(u)
+
+/** A trainer's `metrics.jsonl`: every non-empty line a train or eval record. */
+const readMetrics = (file: string): Effect.Effect<ReadonlyArray<MetricRecord>, RunDirError> =>
+  readJsonLines(file, (value) => {
+    if (!isObject(value) || (value.kind !== "train" && value.kind !== "eval") || !finite(value.step)) return `not a metrics record (kind "train" or "eval", step, loss)`
+    // a diverged step's loss is written as null (JSON has no NaN): kept out of the curve
+    if (value.loss === null) return undefined
+    if (!finite(value.loss)) return `not a metrics record (kind "train" or "eval", step, loss)`
+    if (value.kind === "train" && !finite(value.tokens)) return "a train record needs tokens"
+    return value as unknown as MetricRecord
+  })
+
+/** A training run in `dir` (`metrics.jsonl`, optionally `summary.json`), or undefined when there is none. */
+const readTraining = (root: string, name: string): Effect.Effect<TrainingInfo | undefined, RunDirError> =>
+  Effect.gen(function*() {
+    const dir = path.join(root, name)
+    const metricsFile = path.join(dir, "metrics.jsonl")
+    if (!fs.existsSync(metricsFile)) return undefined
+    const records = yield* readMetrics(metricsFile)
+    const summaryFile = path.join(dir, "summary.json")
+    let summary: TrainingSummary | undefined
+    if (fs.existsSync(summaryFile)) {
+      const value = yield* readJson(summaryFile)
+      const first = isObject(value) && Array.isArray(value.runs) ? value.runs[0] : undefined
+      if (!isObject(first)) return yield* Effect.fail(new RunDirError({ path: summaryFile, reason: "not a training summary ({\"runs\": [{...}]})" }))
+      summary = first as TrainingSummary
+    }
+    return { dir: name, records, summary }
+  })
 
 const hasParquet = (dir: string) => fs.readdirSync(dir).some((f) => f.endsWith(".parquet"))
 
 /**
  * Read a run directory: every subdirectory with a `stats.json` of a document stage, `clusters.jsonl`
- * files, `tokenizer-stats.json` and `pack.json`. Fails with {@link RunDirError} when the directory
- * does not exist, holds no stage, or a file in it is malformed.
+ * files, `tokenizer-stats.json`, `pack.json` and training runs (a `metrics.jsonl`, with the
+ * `summary.json` beside it; the run directory itself may be one). Fails with {@link RunDirError}
+ * when the directory does not exist, holds neither a stage nor a training run, or a file in it is
+ * malformed.
  *
  * @since 0.1.0 @category constructors
  */
@@ -134,7 +208,15 @@ export const read: (dir: string) => Effect.Effect<Run, RunDirError> = Effect.fn(
   const dedup: Array<DedupInfo> = []
   let tokenizer: TokenizerInfo | undefined
   let packing: PackingInfo | undefined
+  const training: Array<TrainingInfo> = []
+  const own = yield* readTraining(root, ".")
+  if (own !== undefined) training.push(own)
   for (const name of subdirs) {
+    const trained = yield* readTraining(root, name)
+    if (trained !== undefined) {
+      training.push(trained)
+      continue
+    }
     const sub = path.join(root, name)
     const packFile = path.join(sub, "pack.json")
     const tokenizerFile = path.join(sub, "tokenizer-stats.json")
@@ -163,7 +245,9 @@ export const read: (dir: string) => Effect.Effect<Run, RunDirError> = Effect.fn(
     const clustersFile = path.join(sub, "clusters.jsonl")
     if (fs.existsSync(clustersFile)) dedup.push({ dir: name, clusters: yield* readClusters(clustersFile) })
   }
-  if (stages.length === 0) return yield* Effect.fail(new RunDirError({ path: dir, reason: "no stage directory with a stats.json" }))
+  if (stages.length === 0 && training.length === 0) {
+    return yield* Effect.fail(new RunDirError({ path: dir, reason: "no stage directory with a stats.json and no training run (metrics.jsonl)" }))
+  }
   // a funnel: each stage reads what the one before kept, so documents in only go down
   stages.sort((a, b) => b.stats.docsIn - a.stats.docsIn || b.stats.docsOut - a.stats.docsOut || (a.dir < b.dir ? -1 : 1))
   const last = [...stages].reverse().find((s) => hasParquet(path.join(root, s.dir)))
@@ -174,5 +258,5 @@ export const read: (dir: string) => Effect.Effect<Run, RunDirError> = Effect.fn(
     )
   const order = new Map(stages.map((s, i) => [s.dir, i]))
   dedup.sort((a, b) => (order.get(a.dir) ?? 0) - (order.get(b.dir) ?? 0))
-  return { dir: root, stages, corpus, corpusStage: last?.dir, dedup, tokenizer, packing } satisfies Run
+  return { dir: root, stages, corpus, corpusStage: last?.dir, dedup, tokenizer, packing, training } satisfies Run
 })
