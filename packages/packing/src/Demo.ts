@@ -35,6 +35,8 @@ export interface DemoOptions {
   readonly seed?: number | undefined
   readonly workers?: number | undefined
   readonly force?: boolean | undefined
+  /** When `outDir` was packed with another tokenizer or other options: `fail` (default) or `redo`. */
+  readonly ifChanged?: "fail" | "redo" | undefined
 }
 
 /** @since 0.1.0 @category models */
@@ -69,7 +71,7 @@ export const pack = Effect.fn("Demo.pack")(
       layout,
       packing: options.packing ?? "best-fit",
       seed: options.seed ?? 0
-    }, { workers: options.workers, force: options.force })
+    }, { workers: options.workers, force: options.force, ifChanged: options.ifChanged })
     return { summary, seconds: (performance.now() - start) / 1000 } satisfies DemoResult
   }
 )

@@ -54,3 +54,27 @@ export class TokenDatasetError extends Data.TaggedError("TokenDatasetError")<{
     return `${this.file}${this.position === undefined ? "" : ` (${this.position})`}: ${this.reason}`
   }
 }
+
+/**
+ * The output directory holds a packed dataset (complete, `pack.json`, or interrupted,
+ * `work/settings.json`) made with another tokenizer or other options than the run asks for, so
+ * its token ids or sequences are not what this run would write.
+ *
+ * @since 0.1.0 @category errors
+ */
+export class SettingsChanged extends Data.TaggedError("SettingsChanged")<{
+  /** The record the output was compared with: `<out>/pack.json` or `<out>/work/settings.json`. */
+  readonly file: string
+  /** Each differing setting: its name, the recorded value and the requested one. */
+  readonly differences: ReadonlyArray<{ readonly setting: string; readonly recorded: string; readonly requested: string }>
+}> {
+  /** The differences as one line: `tokenizer sha256 1a2b… (a.json) → sha256 3c4d… (a.json), seqLen 512 → 256`. */
+  get changes(): string {
+    return this.differences.map((d) => `${d.setting} ${d.recorded} → ${d.requested}`).join(", ")
+  }
+
+  override get message(): string {
+    return `${this.file}: the output was packed with other settings (${this.changes}); ` +
+      `rerun with force (--force) to redo it, or with ifChanged "redo" (--if-changed redo) to redo it whenever the settings change`
+  }
+}

@@ -33,7 +33,7 @@ import { type Doc, Input, type InputNotFound, Pipeline, runPipeline, type Sink, 
 import { Tokenizer, type TokenizerFileError, type UnsupportedTokenizer } from "@pretrain/tokenizer"
 import { Effect, Stream } from "effect"
 import { Encoder } from "./Example.ts"
-import { MissingSpecialToken, PackOptionsError, TokenDatasetError } from "./Errors.ts"
+import { MissingSpecialToken, PackOptionsError, SettingsChanged, TokenDatasetError } from "./Errors.ts"
 import { U32Buffer } from "./internal/buffer.ts"
 import { pad, writeAtomic } from "./internal/files.ts"
 import * as Partition from "./internal/partition.ts"
@@ -41,6 +41,7 @@ import { Rng } from "./internal/rng.ts"
 import * as Layout from "./Layout.ts"
 import * as Megatron from "./Megatron.ts"
 import * as Packer from "./Packer.ts"
+import * as Settings from "./Settings.ts"
 import * as TokenDataset from "./TokenDataset.ts"
 import { END_OF_TEXT, FIM_PAD } from "./Tokens.ts"
 
@@ -80,6 +81,11 @@ export interface Params {
   readonly pad?: string | undefined
   /** Input format when it cannot be told from the path. */
   readonly inputFormat?: Input.Format | undefined
+  /**
+   * The tokenizer's {@link Settings.tokenizerDigest} the run was checked with (set by {@link run}):
+   * the pack and merge stages fail with {@link SettingsChanged} when the file no longer matches it.
+   */
+  readonly tokenizerSha256?: string | undefined
 }
 
 /** What a run made (also in `<out>/pack.json`). @since 0.1.0 @category models */
@@ -101,6 +107,8 @@ export interface Summary {
   readonly withMetadata: number
   readonly paddingFraction: number
   readonly splitFraction: number
+  /** The tokenizer's fingerprint and every option that changes the output: what a rerun compares. */
+  readonly settings: Settings.Settings
 }
 
 /** Parameters with defaults filled in. @since 0.1.0 @category models */
@@ -179,11 +187,62 @@ interface ShardStats {
 const shardPattern = /^shard-(\d{5})(-boundaries|-leftover)?\.(bin|idx|json)$/
 const shardPrefix = (dir: string, p: number) => path.join(dir, `shard-${pad(p)}`)
 
-let cachedTokenizer: { file: string; tokenizer: Tokenizer } | undefined
-/** The tokenizer of a file, loaded once per thread. */
-const tokenizerOf = (file: string): Tokenizer => {
-  if (cachedTokenizer?.file !== file) cachedTokenizer = { file, tokenizer: Tokenizer.fromFileSync(file) }
-  return cachedTokenizer.tokenizer
+/** `<out>/work/settings.json`: the settings of a run under way (its work files were made with them). */
+const settingsFile = (params: Params): string => path.join(params.out, "work", "settings.json")
+
+interface Loaded {
+  readonly key: string
+  readonly tokenizer: Tokenizer
+  readonly sha256: string
+}
+
+let cachedTokenizer: Loaded | undefined
+/**
+ * The run's tokenizer, loaded once per thread while its file is unchanged; fails with
+ * {@link SettingsChanged} when the file no longer holds the tokenizer the run was checked with.
+ */
+const tokenizerOf = (params: Params): Loaded => {
+  const stat = fs.statSync(params.tokenizer, { throwIfNoEntry: false })
+  const key = `${params.tokenizer}\0${stat?.mtimeMs}\0${stat?.size}`
+  const want = params.tokenizerSha256
+  if (cachedTokenizer?.key !== key || (want !== undefined && cachedTokenizer.sha256 !== want)) {
+    const tokenizer = Tokenizer.fromFileSync(params.tokenizer)
+    cachedTokenizer = { key, tokenizer, sha256: Settings.tokenizerDigest(tokenizer) }
+  }
+  if (want !== undefined && cachedTokenizer.sha256 !== want) {
+    throw new SettingsChanged({
+      file: settingsFile(params),
+      differences: [{ setting: "tokenizer", recorded: `sha256 ${want.slice(0, 12)}`, requested: `sha256 ${cachedTokenizer.sha256.slice(0, 12)} (${params.tokenizer}, changed during the run)` }]
+    })
+  }
+  return cachedTokenizer
+}
+
+/**
+ * The settings of a run with `params` and `tokenizer` (read from `params.tokenizer`): what
+ * `pack.json` records and a rerun compares.
+ *
+ * @since 0.1.0 @category utils
+ */
+export const settingsOf = (params: Params, tokenizer: Tokenizer, digest?: string): Settings.Settings => {
+  const r = resolve(params)
+  return Settings.of({
+    input: params.input,
+    inputFormat: params.inputFormat,
+    tokenizer: params.tokenizer,
+    format: r.format,
+    layout: r.layout,
+    packing: r.packing,
+    seqLen: params.seqLen,
+    seed: r.seed,
+    fimRate: r.layoutOptions.fim?.rate ?? 0,
+    fimSpmRate: r.layoutOptions.fim?.spmRate ?? 0,
+    fimRepoRate: r.layoutOptions.fimRepoRate ?? 0,
+    metadataRate: r.layoutOptions.metadataRate ?? 0,
+    partitions: r.partitions,
+    windowTokens: params.windowTokens,
+    pad: padToken(tokenizer, params.pad)
+  }, tokenizer, digest)
 }
 
 /**
@@ -215,7 +274,7 @@ export const checkTokenizer = (tokenizer: Tokenizer, file: string, params: Param
 const packPartition = (params: Params, partition: number): ReadonlyArray<string> => {
   const r = resolve(params)
   const dirs = directories(params)
-  const tokenizer = tokenizerOf(params.tokenizer)
+  const { tokenizer } = tokenizerOf(params)
   const encoder = checkTokenizer(tokenizer, params.tokenizer, params)
   const padId = encoder.idOf(padToken(tokenizer, params.pad))
   // the partition's files, grouped by repository in input order
@@ -275,7 +334,7 @@ const packPartition = (params: Params, partition: number): ReadonlyArray<string>
 const mergeShards = (params: Params): ReadonlyArray<string> => {
   const r = resolve(params)
   const dirs = directories(params)
-  const tokenizer = tokenizerOf(params.tokenizer)
+  const { tokenizer, sha256 } = tokenizerOf(params)
   const padName = padToken(tokenizer, params.pad)
   const shards = Array.from({ length: r.partitions }, (_, p) => shardPrefix(dirs.shards, p))
   const tokenReaders = shards.map((s) => Megatron.reader(s))
@@ -357,7 +416,8 @@ const mergeShards = (params: Params): ReadonlyArray<string> => {
     fimChunks,
     withMetadata,
     paddingFraction: Packer.paddingFraction(stats),
-    splitFraction: Packer.splitFraction(stats)
+    splitFraction: Packer.splitFraction(stats),
+    settings: settingsOf(params, tokenizer, sha256)
   }
   const meta = path.join(dirs.out, TokenDataset.META_FILE)
   writeAtomic(meta, JSON.stringify(summary, null, 2))
@@ -380,7 +440,7 @@ const pathsSink = (dir: string, owns: (name: string) => boolean, ownsTask: (name
 })
 
 const failWith = (e: unknown) =>
-  e instanceof TokenDatasetError || e instanceof MissingSpecialToken || e instanceof PackOptionsError
+  e instanceof TokenDatasetError || e instanceof MissingSpecialToken || e instanceof PackOptionsError || e instanceof SettingsChanged
     ? e
     : new TokenDatasetError({ file: "(pack)", reason: e instanceof Error ? e.stack ?? e.message : String(e) })
 
@@ -430,44 +490,85 @@ export interface RunOptions {
   readonly workers?: number | undefined
   /** Redo every stage. */
   readonly force?: boolean | undefined
+  /**
+   * When `<out>` holds a dataset (complete or interrupted) made with another tokenizer or other
+   * options: `fail` (default) with {@link SettingsChanged}, or `redo` it, with a warning in the log.
+   * Either way an output made with the same settings is reused (a complete one) or resumed.
+   */
+  readonly ifChanged?: "fail" | "redo" | undefined
   /** No progress output (default true). */
   readonly quiet?: boolean | undefined
   /** Keep `<out>/work/` (partitions and shards) after a successful run (default false). */
   readonly keepWork?: boolean | undefined
 }
 
+const readJson = (file: string): unknown => {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"))
+  } catch {
+    return undefined
+  }
+}
+
 /**
- * Run the three stages; a rerun resumes after the last completed task. Fails early (before any
- * stage) with {@link PackOptionsError} or {@link MissingSpecialToken}.
+ * What `<out>` holds, compared with the settings of this run: `fresh` (nothing of ours), `resume`
+ * (an interrupted run with the same settings), `complete` (a finished dataset with the same
+ * settings) or a {@link SettingsChanged} naming the record and every difference.
+ */
+const survey = (params: Params, wanted: Settings.Settings): "fresh" | "resume" | "complete" | SettingsChanged => {
+  const work = fs.existsSync(path.join(params.out, "work"))
+  const meta = path.join(params.out, TokenDataset.META_FILE)
+  if (!work && !fs.existsSync(meta)) return "fresh"
+  // an interrupted run's work files were made with the settings in work/settings.json
+  const file = work ? settingsFile(params) : meta
+  const record = readJson(file)
+  const differences = Settings.diff(work ? record : (record as { settings?: unknown } | undefined)?.settings, wanted)
+  if (differences.length > 0) return new SettingsChanged({ file, differences })
+  return work ? "resume" : "complete"
+}
+
+/**
+ * Run the three stages; a rerun resumes after the last completed task, and a rerun of a complete
+ * output returns its summary without writing anything. Both only when the output was made with the
+ * same settings (the tokenizer's fingerprint and every option that changes the output, recorded in
+ * `pack.json` and `<out>/work/settings.json`); otherwise fails with {@link SettingsChanged}, or
+ * redoes every stage with `ifChanged: "redo"`. Fails early (before any stage) with
+ * {@link PackOptionsError} or {@link MissingSpecialToken}.
  *
  * @since 0.1.0 @category execution
  */
 export const run = Effect.fn("Pack.run")(
   function*(params: Params, options: RunOptions = {}) {
-    yield* Effect.try({
+    const wanted = yield* Effect.try({
       try: () => {
         resolve(params)
         if (params.inputFormat === undefined) Input.detectFormat(params.input)
-        checkTokenizer(Tokenizer.fromFileSync(params.tokenizer), params.tokenizer, params)
+        const tokenizer = Tokenizer.fromFileSync(params.tokenizer)
+        checkTokenizer(tokenizer, params.tokenizer, params)
+        return settingsOf(params, tokenizer)
       },
       catch: (e) => e as PackOptionsError | MissingSpecialToken | InputNotFound | TokenizerFileError | UnsupportedTokenizer
     })
-    const metaFile = path.join(params.out, TokenDataset.META_FILE)
-    if (options.force !== true && fs.existsSync(metaFile) && !fs.existsSync(path.join(params.out, "work"))) {
-      // complete from an earlier run (its work files already removed): the same settings, or refuse
-      const done = JSON.parse(fs.readFileSync(metaFile, "utf8")) as Summary
-      const r = resolve(params)
-      const want = { format: r.format, layout: r.layout, packing: r.packing, seqLen: params.seqLen, seed: r.seed }
-      const differ = (Object.keys(want) as Array<keyof typeof want>).filter((k) => done[k] !== want[k])
-      if (differ.length > 0) {
-        return yield* new PackOptionsError({
-          option: "out",
-          reason: `${params.out} holds a dataset packed with other settings (${differ.map((k) => `${k} ${done[k]}`).join(", ")}); use force to redo it`
-        })
+    let force = options.force === true
+    if (!force) {
+      const found = survey(params, wanted)
+      if (found === "complete") return JSON.parse(fs.readFileSync(path.join(params.out, TokenDataset.META_FILE), "utf8")) as Summary
+      if (found instanceof SettingsChanged) {
+        if (options.ifChanged !== "redo") return yield* found
+        yield* Effect.logWarning(`${params.out} was packed with other settings (${found.changes}): packing it again`)
+        force = true
       }
-      return done
     }
-    yield* runPipeline(here, { params, workers: options.workers, force: options.force, quiet: options.quiet ?? true })
+    yield* Effect.try({
+      try: () => writeAtomic(settingsFile(params), JSON.stringify(wanted, null, 2)),
+      catch: (e) => new TokenDatasetError({ file: settingsFile(params), reason: e instanceof Error ? e.message : String(e) })
+    })
+    yield* runPipeline(here, {
+      params: { ...params, tokenizerSha256: wanted.tokenizer.sha256 } satisfies Params,
+      workers: options.workers,
+      force,
+      quiet: options.quiet ?? true
+    })
     const summary = JSON.parse(fs.readFileSync(path.join(params.out, TokenDataset.META_FILE), "utf8")) as Summary
     if (options.keepWork !== true) {
       // the markers of the first two stages live under work/; the dataset is complete and final

@@ -37,6 +37,9 @@ export const modes: ReadonlyArray<Mode> = ["concat", "best-fit"]
 /** Receives each sequence: `seqLen` tokens and its boundaries. @since 0.1.0 @category models */
 export type SequenceSink = (tokens: Uint32Array, boundaries: Int32Array) => void
 
+/** Best-fit window when `windowTokens` is not given: 16 Mi tokens. @since 0.1.0 @category models */
+export const defaultWindowTokens = 16 * 1024 * 1024
+
 /** @since 0.1.0 @category models */
 export interface PackerOptions {
   readonly seqLen: number
@@ -204,7 +207,7 @@ export class BestFitPacker implements Packer {
     this.sink = sink
     this.seq = new Uint32Array(options.seqLen)
     this.bounds = new Int32Array(options.seqLen + 2)
-    this.window = Math.max(options.seqLen, options.windowTokens ?? 16 * 1024 * 1024)
+    this.window = Math.max(options.seqLen, options.windowTokens ?? defaultWindowTokens)
   }
 
   add(ids: Uint32Array, start = 0, end = ids.length): void {

@@ -8,10 +8,13 @@ import { TokenDataset } from "../src/TokenDataset.ts"
 import { corpus, tempDir, tokenizerFile, writeScattered } from "./support.ts"
 
 const cli = Command.make("pretrain").pipe(Command.withSubcommands([...commands]))
-const runCli = async (argv: ReadonlyArray<string>) => {
+const runCli = async (argv: ReadonlyArray<string>, stderr: Array<string> = []) => {
   const lines: Array<string> = []
   const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void lines.push(a.join(" ")))
-  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void lines.push(a.join(" ")))
+  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => {
+    lines.push(a.join(" "))
+    stderr.push(a.join(" "))
+  })
   try {
     await Effect.runPromise(Command.runWith(cli, { version: "test" })(argv).pipe(Effect.provide(NodeServices.layer)))
   } finally {
@@ -61,5 +64,21 @@ describe("pretrain pack", () => {
     const text = await runCli(["pack", input, "--tokenizer", tokenizer, "--seq-len", "256", "--out", path.join(dir, "bad2"), "--fim-rate", "2"])
     expect(text).toContain("error: invalid option fim-rate: must be in [0, 1], got 2")
     expect(process.exitCode).toBe(1)
+  })
+
+  it("a rerun with other options prints the typed error naming pack.json; --if-changed redo packs again", async () => {
+    const out = path.join(dir, "rerun")
+    const args = ["pack", input, "--tokenizer", tokenizer, "--out", out, "--workers", "0", "--json"]
+    expect(JSON.parse(await runCli([...args, "--seq-len", "256"])).seqLen).toBe(256)
+    const text = await runCli([...args, "--seq-len", "128"])
+    expect(text).toContain(`error: ${path.join(out, "pack.json")}: the output was packed with other settings (seqLen 256 → 128)`)
+    expect(process.exitCode).toBe(1)
+    process.exitCode = 0
+    // the redo's warning goes to stderr, so stdout stays one JSON document
+    const stderr: Array<string> = []
+    const redone = await runCli([...args, "--seq-len", "128", "--if-changed", "redo"], stderr)
+    expect(stderr.join("\n")).toContain(`${out} was packed with other settings (seqLen 256 → 128): packing it again`)
+    expect(JSON.parse(redone.split("\n").filter((l) => !stderr.includes(l)).join("\n")).seqLen).toBe(128)
+    expect(process.exitCode ?? 0).toBe(0)
   })
 })

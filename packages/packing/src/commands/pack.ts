@@ -2,10 +2,10 @@
  * `pretrain pack <input> --tokenizer tokenizer.json --seq-len 2048 --out <dir>
  * [--format parquet|megatron] [--layout starcoder2|starcoder1] [--fim-rate 0.5]
  * [--fim-spm-rate 0.5] [--packing concat|best-fit] [--seed N] [--tasks N] [--partitions N]
- * [--workers N] [--force] [--keep-work] [--json]`
+ * [--workers N] [--force] [--if-changed fail|redo] [--keep-work] [--json]`
  */
 import { Commands } from "@pretrain/dataflow"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Logger, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Pack from "../Pack.ts"
 
@@ -38,6 +38,10 @@ export const pack = Command.make(
     partitions: Flag.Int("partitions").pipe(Flag.withDescription("repository-hash partitions packed in parallel (default 16)"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withDescription("worker threads (default one per core); outputs do not depend on it"), Flag.optional),
     force: Flag.Boolean("force").pipe(Flag.withDescription("redo a completed run"), Flag.withDefault(false)),
+    ifChanged: Flag.Literals("if-changed", ["fail", "redo"]).pipe(
+      Flag.withDescription("when --out holds a dataset packed with another tokenizer or other options: fail (default) or redo it"),
+      Flag.withDefault("fail" as const)
+    ),
     keepWork: Flag.Boolean("keep-work").pipe(Flag.withDescription("keep <out>/work (partitions and shards)"), Flag.withDefault(false)),
     json: Flag.Boolean("json").pipe(Flag.withDescription("print the summary as JSON"), Flag.withDefault(false))
   },
@@ -56,7 +60,9 @@ export const pack = Command.make(
         seed: opt(a.seed),
         tasks: opt(a.tasks),
         partitions: opt(a.partitions)
-      }, { workers: opt(a.workers), force: a.force, keepWork: a.keepWork }).pipe(
+      }, { workers: opt(a.workers), force: a.force, ifChanged: a.ifChanged, keepWork: a.keepWork }).pipe(
+        // log lines (a redo's warning) on stderr: stdout is the summary, JSON with --json
+        Effect.provideService(Logger.LogToStderr, true),
         Effect.tap((summary) => Console.log(a.json ? Commands.toJson(summary) : Pack.summarize(summary)))
       )
     )
