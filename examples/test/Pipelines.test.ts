@@ -2,7 +2,7 @@
  * The example pipelines under examples/pipelines, each run on small inputs made here: through the
  * `pretrain` binary (`pretrain run`) or `node`, as their headers say, and checked by what they wrote.
  */
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFile, execFileSync, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -10,7 +10,8 @@ import * as zlib from "node:zlib"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { Parquet } from "@pretrain/dataflow"
 import { Demo as Packing } from "@pretrain/packing"
-import { Demo as Tokenizer } from "@pretrain/tokenizer"
+import { Trainer as Bpe, Demo as Tokenizer } from "@pretrain/tokenizer"
+import { Checkpoint, Config, Inference, Model, Server } from "@pretrain/trainer"
 import { Effect } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 
@@ -27,6 +28,13 @@ const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
   if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}:\n${r.stderr}\n${r.stdout}`)
   return r.stdout + r.stderr
 }
+
+/** `run`, without blocking this process's event loop (a server in this process answers the child). */
+const runAsync = (args: ReadonlyArray<string>) =>
+  new Promise<{ status: number; out: string }>((resolve) => {
+    execFile(process.execPath, args, { cwd: examples, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : 1, out: stdout + stderr }))
+  })
 
 const rowsOf = (dir: string) =>
   fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort().flatMap((f) => Parquet.readFileSync(path.join(dir, f)))
@@ -183,5 +191,107 @@ describe("scaling-sweep: several tiny sizes, the law fitted to them", () => {
     const r = spawnSync(process.execPath, ["pipelines/scaling-sweep/run.ts", "--data", path.join(tmp, "sweep", "packed"), "--out", path.join(tmp, "sweep", "few"), "--widths", "8,16", "--steps", "4"], { cwd: examples, encoding: "utf8" })
     expect(r.status).toBe(1)
     expect(r.stderr).toContain("2 widths x 1 step budgets = 2 runs")
+  })
+})
+
+describe("synthetic-textbook: Cosmopedia-style sections from a served model", () => {
+  type Report = {
+    promptSet: { prompts: number; seeds: number; byAudience: Record<string, number>; byStyle: Record<string, number>; bySeedKind: Record<string, number> }
+    run: { requests: number; skipped: number; kept: number; rejected: Record<string, number>; failed: number }
+    totals: { kept: number; rejected: number }
+  }
+  type Out = { id: string; content: string; audience: string; style: string; prompt: string; provenance: { backend: string; model: string; template: string; seed_ids: Array<string>; params: Record<string, unknown> } }
+  const audiences = ["college students", "young children"]
+  const styles = ["textbook_academic", "story"]
+  const readJsonl = (file: string) => fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Out) : []
+  const readReport = (out: string) => JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8")) as Report
+
+  // a tokenizer and an untrained GPT-2-style model (a checkpoint directory with its tokenizer)
+  const setup = () => {
+    const dir = path.join(tmp, "synth")
+    const seeds = path.join(dir, "seeds")
+    fs.mkdirSync(seeds, { recursive: true })
+    fs.writeFileSync(path.join(seeds, "pipes.md"), "# Pipes\n\nA pipe connects the output of one program to the input of the next, so small tools compose.\n")
+    fs.writeFileSync(path.join(seeds, "hashing.md"), "# Hashing\n\nMinHash estimates the Jaccard similarity of two sets from the minima of a few hash functions.\n")
+    const { tokenizer } = Bpe.train([code("take"), fs.readFileSync(path.join(seeds, "pipes.md"), "utf8"), fs.readFileSync(path.join(seeds, "hashing.md"), "utf8")], { vocabSize: 19 + 256 + 60, special: "starcoder" })
+    const checkpoint = path.join(dir, "checkpoint")
+    Checkpoint.writeModel(checkpoint, Model.Model.init(Config.named("gpt2-nano", tokenizer.vocabSize, { contextLength: 256 }), 3))
+    tokenizer.saveSync(path.join(checkpoint, "tokenizer.json"))
+    return { dir, seeds, checkpoint }
+  }
+
+  const args = (backend: string, seeds: string, out: string, n: number) =>
+    ["pipelines/synthetic-textbook/run.ts", "--backend", backend, "--seeds", seeds, "--out", out, "--audiences", audiences.join(","), "--styles", styles.join(","), "--n", String(n), "--max-tokens", "12", "--seed", "5"]
+
+  it("writes sections with their provenance and the prompt-set report, and resumes where a run stopped", async () => {
+    const { dir, seeds, checkpoint } = setup()
+    const loaded = Inference.loadForInference(checkpoint)
+    const server = await Server.start({ model: loaded.model, tokenizer: loaded.tokenizer, port: 0, modelName: "tiny-textbook", truncatePrompts: true })
+    try {
+      const out = path.join(dir, "out")
+      // a first run asks for 3 of the 2 seeds x 2 audiences x 2 styles = 8 prompts
+      const first = await runAsync(args(server.url, seeds, out, 3))
+      expect(first.status, first.out).toBe(0)
+      expect(first.out).toContain("prompt set: 3 prompts from")
+      const r1 = readReport(out)
+      expect(r1.promptSet.prompts).toBe(3)
+      expect(Object.values(r1.promptSet.byAudience).reduce((a, b) => a + b, 0)).toBe(3)
+      expect(Object.keys(r1.promptSet.byAudience).every((a) => audiences.includes(a))).toBe(true)
+      expect(Object.keys(r1.promptSet.byStyle).every((s) => styles.includes(s))).toBe(true)
+      expect(r1.promptSet.bySeedKind).toEqual({ document: 3 })
+      expect(r1.run).toMatchObject({ requests: 3, skipped: 0, failed: 0 })
+      expect(r1.run.kept + Object.values(r1.run.rejected).reduce((a, b) => a + b, 0)).toBe(3)
+      expect(r1.run.kept).toBeGreaterThan(0)
+      const kept1 = readJsonl(path.join(out, "outputs.jsonl"))
+      expect(kept1.length).toBe(r1.run.kept)
+      for (const o of kept1) {
+        expect(o.content.length).toBeGreaterThan(0)
+        expect(audiences).toContain(o.audience)
+        expect(styles).toContain(o.style)
+        expect(o.prompt).toContain(`for ${o.audience}`)
+        expect(o.provenance).toMatchObject({ model: "tiny-textbook", template: `cosmopedia/${o.style}@1`, params: { maxTokens: 12, audience: o.audience, style: o.style } })
+        expect(o.provenance.backend).toContain(server.url)
+        expect(["pipes.md", "hashing.md"]).toContain(o.provenance.seed_ids[0])
+      }
+      // the whole set: the 3 done are skipped, the other 5 asked
+      const second = await runAsync(args(server.url, seeds, out, 8))
+      expect(second.status, second.out).toBe(0)
+      const r2 = readReport(out)
+      expect(r2.promptSet.prompts).toBe(8)
+      expect(r2.promptSet.byAudience).toEqual({ "college students": 4, "young children": 4 })
+      expect(r2.promptSet.byStyle).toEqual({ textbook_academic: 4, story: 4 })
+      expect(r2.run).toMatchObject({ requests: 8, skipped: 3, failed: 0 })
+      expect(r2.totals.kept + r2.totals.rejected).toBe(8)
+      const kept2 = readJsonl(path.join(out, "outputs.jsonl"))
+      expect(kept2.slice(0, kept1.length)).toEqual(kept1)
+      expect(new Set([...kept2, ...readJsonl(path.join(out, "rejects.jsonl"))].map((o) => o.id)).size).toBe(8)
+      // nothing left to do
+      const before = fs.readFileSync(path.join(out, "outputs.jsonl"), "utf8")
+      const third = await runAsync(args(server.url, seeds, out, 8))
+      expect(third.status, third.out).toBe(0)
+      expect(third.out).toContain("8 already done, skipped")
+      expect(readReport(out).run).toMatchObject({ requests: 8, skipped: 8, kept: 0, failed: 0 })
+      expect(fs.readFileSync(path.join(out, "outputs.jsonl"), "utf8")).toBe(before)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("runs on a checkpoint directory in process too, and names bad input", async () => {
+    const { dir, seeds, checkpoint } = setup()
+    const out = path.join(dir, "inhouse")
+    const r = await runAsync(args(checkpoint, seeds, out, 2))
+    expect(r.status, r.out).toBe(0)
+    const report = readReport(out)
+    expect(report.run).toMatchObject({ requests: 2, skipped: 0, failed: 0 })
+    const written = [...readJsonl(path.join(out, "outputs.jsonl")), ...readJsonl(path.join(out, "rejects.jsonl"))]
+    expect(written.length).toBe(2)
+    for (const o of written) expect(o.provenance.backend).toMatch(/^in-house/)
+    const badStyle = await runAsync(args(checkpoint, seeds, out, 2).map((a) => (a === styles.join(",") ? "story,sonnet" : a)))
+    expect(badStyle.status).toBe(1)
+    expect(badStyle.out).toContain("--styles: unknown \"sonnet\"")
+    const noSeeds = await runAsync(args(checkpoint, path.join(dir, "missing"), out, 2))
+    expect(noSeeds.status).toBe(1)
+    expect(noSeeds.out).toContain(path.join(dir, "missing"))
   })
 })

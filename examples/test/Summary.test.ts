@@ -1,6 +1,6 @@
 /**
  * The demo's closing table: every figure given to it appears, drop reasons beyond the four largest
- * are folded into one cell, and the training rows appear only when a model was trained.
+ * are folded into one cell, and the training and synthetic rows appear only when there was such a run.
  */
 import { describe, expect, it } from "vitest"
 import { summaryTable, textTable } from "../pipelines/stack-mini/summary.ts"
@@ -31,6 +31,21 @@ describe("summaryTable", () => {
     expect(row("held-out loss before")).toContain("9.019")
     expect(row("held-out loss after")).toContain("5.676")
     expect(summaryTable({ ...input, training: undefined })).not.toContain("held-out loss")
+    expect(text).not.toContain("synthetic")
+  })
+
+  it("shows the synthetic sections generated, kept and rejected per reason, and backend failures when any", () => {
+    const text = summaryTable({ ...input, synthetic: { requests: 6, skipped: 0, kept: 3, rejected: { empty: 1, "near-duplicate": 1 }, failed: 1 } })
+    const row = (label: string) => text.split("\n").find((l) => l.trimStart().startsWith(label))!.trim().split(/\s{2,}/)
+    expect(row("synthetic sections generated")).toEqual(["synthetic sections generated", "5"])
+    expect(row("synthetic sections kept")).toEqual(["synthetic sections kept", "3"])
+    expect(row("synthetic sections rejected")).toEqual(["synthetic sections rejected", "2"])
+    expect(row("rejected: empty")).toEqual(["rejected: empty", "1"])
+    expect(row("rejected: near-duplicate")).toEqual(["rejected: near-duplicate", "1"])
+    expect(row("synthetic requests failed")).toEqual(["synthetic requests failed at the backend", "1"])
+    const clean = summaryTable({ ...input, synthetic: { requests: 4, skipped: 0, kept: 4, rejected: {}, failed: 0 } })
+    expect(clean).not.toContain("rejected:")
+    expect(clean).not.toContain("failed at the backend")
   })
 
   it("aligns columns: text left, numbers right", () => {

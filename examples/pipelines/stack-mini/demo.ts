@@ -3,7 +3,9 @@
  * pack, train a tiny model on the packed sequences and sample from it, plan the scaling, and print
  * what it made, ending with a summary table. Every number printed is computed by the run. A second
  * run finds the completed pipeline tasks and skips them; `npm run demo -- --force` starts over.
- * `--train-steps N` sets the tiny model's optimizer steps (0: no training).
+ * `--train-steps N` sets the tiny model's optimizer steps (0: no training). The trained model is then
+ * served by the trainer's OpenAI-compatible server in this process and asked for a few
+ * Cosmopedia-style textbook sections through `@pretrain/synthetic` (`--synthetic N` of them, 0: none).
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -17,6 +19,7 @@ import { Demo as Tokenizer, Tokenizer as Bpe } from "@pretrain/tokenizer"
 import { Config } from "@pretrain/trainer"
 import { Effect } from "effect"
 import { openSplit, sample, trainTiny } from "../lib/tiny-model.ts"
+import { synthesize } from "./synthetic.ts"
 import { outDir, type StackMiniParams } from "./pipeline.ts"
 import { summaryTable } from "./summary.ts"
 
@@ -32,6 +35,8 @@ const params: StackMiniParams = {
 const workers = flag("workers")
 /** Optimizer steps of the tiny model (0: no training). */
 const trainSteps = Number(flag("train-steps") ?? 400)
+/** Synthetic textbook sections asked of the trained model (0: none). */
+const syntheticRequests = Number(flag("synthetic") ?? 5)
 
 const started = performance.now()
 const result = await runPipelinePromise(path.join(import.meta.dirname, "pipeline.ts"), {
@@ -92,12 +97,18 @@ if (training !== undefined) {
   console.log(`sample (temperature 0.7):\n---\n${prompt}${completion.text}\n---\n`)
 }
 
+// a few synthetic textbook sections from the model just trained, served over HTTP in this process
+// (an earlier run's sections came from the earlier model: never reported as this run's)
+const syntheticDir = path.join(outDir(params), "synthetic")
+fs.rmSync(syntheticDir, { recursive: true, force: true })
+const synthetic = training === undefined || syntheticRequests <= 0 ? undefined : await synthesize({ model: training.model, tokenizer: bpe, out: syntheticDir, requests: syntheticRequests })
+
 // what a model trained on this corpus should look like
 const uniqueTokens = Math.round(corpus.stats.bytesOut / tokenizer.heldOut.bytesPerToken)
 console.log(`corpus: ${corpus.stats.docsOut} documents, ${(corpus.stats.bytesOut / 1e6).toFixed(1)} MB, about ${uniqueTokens.toLocaleString("en")} tokens`)
 console.log(`${Scaling.scalingSummary(uniqueTokens)}\n`)
 const report = path.join(outDir(params), "report.html")
 await Effect.runPromise(Report.writeReport(outDir(params), report, { force: true }))
-console.log(summaryTable({ stages: result.stages, tokenizer, packed: packed.summary, training }))
+console.log(summaryTable({ stages: result.stages, tokenizer, packed: packed.summary, training, synthetic: synthetic?.run }))
 console.log(`\noutputs: ${outDir(params)} (each stage's stats.json next to its parts; done in ${((performance.now() - started) / 1000).toFixed(1)} s)`)
 console.log(`report: ${report}`)

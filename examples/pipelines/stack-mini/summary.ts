@@ -1,6 +1,7 @@
 /**
  * The demo's closing table: documents and bytes after each stage with its drops per reason, the
- * tokenizer's held-out bytes per token, the packed tokens, and the tiny model's training figures.
+ * tokenizer's held-out bytes per token, the packed tokens, the tiny model's training figures and the
+ * synthetic sections asked of it (answered, kept, rejected per reason, failed at the backend).
  * Every cell comes from what the run measured.
  */
 import type { Stats } from "@pretrain/dataflow"
@@ -19,6 +20,16 @@ export type SummaryInput = {
       readonly lossAfter: number
     }
     | undefined
+  /** The counts of a synthetic run (`@pretrain/synthetic`'s `Run.Report`). */
+  readonly synthetic?:
+    | {
+      readonly requests: number
+      readonly skipped: number
+      readonly kept: number
+      readonly rejected: Readonly<Record<string, number>>
+      readonly failed: number
+    }
+    | undefined
 }
 
 const n = (x: number) => Math.round(x).toLocaleString("en")
@@ -31,6 +42,17 @@ export const textTable = (rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   const line = (r: ReadonlyArray<string>) =>
     r.map((cell, c) => (numeric(cell) && c > 0 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd()
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n")
+}
+
+const syntheticRows = (r: NonNullable<SummaryInput["synthetic"]>): Array<[string, string]> => {
+  const rejected = Object.entries(r.rejected).sort((a, b) => b[1] - a[1])
+  return [
+    ["synthetic sections generated", n(r.requests - r.skipped - r.failed)],
+    ["synthetic sections kept", n(r.kept)],
+    ["synthetic sections rejected", n(rejected.reduce((a, [, k]) => a + k, 0))],
+    ...rejected.map(([reason, k]): [string, string] => [`  rejected: ${reason}`, n(k)]),
+    ...(r.failed === 0 ? [] : [["synthetic requests failed at the backend", n(r.failed)] as [string, string]])
+  ]
 }
 
 export const summaryTable = (s: SummaryInput): string => {
@@ -53,7 +75,8 @@ export const summaryTable = (s: SummaryInput): string => {
       ["training tokens / s", n(s.training.tokensPerSec)],
       ["held-out loss before training", s.training.lossBefore.toFixed(3)],
       ["held-out loss after training", s.training.lossAfter.toFixed(3)]
-    ] as Array<[string, string]>)
+    ] as Array<[string, string]>),
+    ...(s.synthetic === undefined ? [] : syntheticRows(s.synthetic))
   ]
   return `== summary ==\n\n${textTable([["stage", "documents out", "bytes out", "dropped (reason documents)"], ...stageRows])}\n\n${textTable([["figure", "value"], ...figures])}`
 }
