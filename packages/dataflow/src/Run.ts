@@ -1,6 +1,7 @@
 /**
  * Run a pipeline: its stages in order (a barrier between them), each stage's incomplete tasks on
- * worker threads (one per core by default), with completion markers, resume, merged stats and
+ * worker threads (one per core by default; started once per run, each importing the pipeline module
+ * once and running tasks of every stage), with completion markers, resume, merged stats and
  * progress. This is what `pretrain run <pipeline.ts> [--workers N] [--only STAGE] [--force]` calls.
  *
  * ```ts
@@ -19,6 +20,7 @@ import type { InputNotFound, OutputNotEmpty, StageFailed } from "./Errors.ts"
 import { PipelineDefinitionError } from "./Errors.ts"
 import { loadPipeline } from "./executors/Load.ts"
 import { runStage, type StageResult } from "./executors/LocalExecutor.ts"
+import { WorkerPool } from "./executors/WorkerPool.ts"
 import type { Pipeline } from "./Pipeline.ts"
 import * as Progress from "./Progress.ts"
 
@@ -27,9 +29,11 @@ export type { StageResult } from "./executors/LocalExecutor.ts"
 /** @since 0.1.0 @category models */
 export interface RunOptions {
   /**
-   * Worker threads per stage (never more than the stage's incomplete tasks). Default: one per core
-   * (`os.availableParallelism()`) for a pipeline given by module path; `0` (in-process) for a
-   * pipeline given as an object, which worker threads cannot import. The outputs never depend on it.
+   * Worker threads (a stage uses no more than its incomplete tasks). They are started once per
+   * run, when the first stage needing them begins, import the pipeline module once and run the
+   * tasks of every stage. Default: one per core (`os.availableParallelism()`) for a pipeline given
+   * by module path; `0` (in-process) for a pipeline given as an object, which worker threads cannot
+   * import. The outputs never depend on it.
    */
   readonly workers?: number | undefined
   /**
@@ -39,6 +43,12 @@ export interface RunOptions {
   readonly params?: unknown
   /** Run only this stage (its input, e.g. an earlier stage's output, must exist). */
   readonly only?: string | undefined
+  /**
+   * Asked when a stage's turn comes (after the barrier of the stage before it, so it may look at
+   * that stage's output): `true` leaves the stage out of this run (it does not run and is not in the
+   * result), e.g. an iteration that is no longer needed once an earlier one has converged.
+   */
+  readonly skip?: ((stage: string) => boolean) | undefined
   /** Delete everything the run's stages wrote before (parts, rejects, markers, stats) and rerun every task. */
   readonly force?: boolean | undefined
   /**
@@ -114,16 +124,22 @@ export const runPipeline: (pipeline: string | Pipeline, options?: RunOptions) =>
     const stages = options.only === undefined ? loaded.stages : loaded.stages.filter((s) => s.name === options.only)
     const reporter = reporterFor(options)
     const results: Array<StageResult> = []
+    // one pool for the whole run: each worker imports the module once and runs tasks of every stage
+    const pool = workers > 0 ? new WorkerPool({ modulePath: modulePath!, params: options.params }) : undefined
     yield* Effect.forEach(stages, (stage, i) =>
-      runStage(stage, {
+      options.skip?.(stage.name) === true ? Effect.void : runStage(stage, {
         workers,
         modulePath,
         params: options.params,
         force: options.force,
         reporter,
         index: i + 1,
-        count: stages.length
-      }).pipe(Effect.map((r) => results.push(r))), { discard: true }).pipe(Effect.ensuring(Effect.sync(() => reporter.close())))
+        count: stages.length,
+        pool
+      }).pipe(Effect.map((r) => results.push(r))), { discard: true }).pipe(
+      Effect.ensuring(Effect.promise(() => pool?.close() ?? Promise.resolve())),
+      Effect.ensuring(Effect.sync(() => reporter.close()))
+    )
     return { pipeline: loaded.name, stages: results }
   }
 )

@@ -5,7 +5,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { Parquet, runPipeline, runPipelinePromise, Shard } from "../src/index.ts"
+import { LocalExecutor, Parquet, runPipeline, runPipelinePromise, Shard } from "../src/index.ts"
 import type { RunOptions, StageResult } from "../src/index.ts"
 import { type FixtureOptions, make, writeModule } from "./fixtures/two-stage.ts"
 
@@ -229,6 +229,134 @@ describe("LocalExecutor", () => {
     assert.isAtLeast(clean.ran.length, 1)
     assert.deepStrictEqual(snapshot(c.dir), ref)
   })
+
+  it.effect("workers start once per run and run the tasks of every stage, importing the module once each", () =>
+    Effect.gen(function*() {
+      const ref = yield* cleanRun
+      const c = setup({ loadLog: path.join(root, `loads-${cases}`) })
+      const result = yield* runPipeline(c.module, { ...quiet, workers: 2 })
+      assert.deepStrictEqual(result.stages.map((s) => [s.stage, s.ran.length]), [["clean", 4], ["trim", 3]])
+      assert.deepStrictEqual(snapshot(c.dir), ref)
+      // the main thread (thread 0) builds the pipeline once, and so does each of the two workers
+      const loads = fs.readFileSync(c.options.loadLog!, "utf8").trim().split("\n").map(Number)
+      assert.strictEqual(loads.filter((t) => t === 0).length, 1)
+      const workerThreads = loads.filter((t) => t !== 0)
+      assert.strictEqual(workerThreads.length, 2, `worker imports: ${workerThreads.join(", ")}`)
+      assert.strictEqual(new Set(workerThreads).size, 2)
+      // a rerun with nothing left to do starts no worker
+      const again = yield* runPipeline(c.module, { ...quiet, workers: 2 })
+      assert.deepStrictEqual(again.stages.map((s) => s.ran.length), [0, 0])
+      assert.strictEqual(fs.readFileSync(c.options.loadLog!, "utf8").trim().split("\n").filter((t) => t !== "0").length, 2)
+    }))
+
+  it.effect("a worker that dies is replaced: the stage's other tasks run on a fresh worker", () =>
+    Effect.gen(function*() {
+      const ref = yield* cleanRun
+      const flag = path.join(root, `crash-${cases}`)
+      fs.writeFileSync(flag, "")
+      const c = setup({ crashFlag: flag, crashTask: 1, crashAfter: 5, crashMode: "exit", loadLog: path.join(root, `loads-${cases}`) })
+      const error = yield* Effect.flip(runPipeline(c.module, { ...quiet, workers: 1 }))
+      assert.strictEqual(error._tag, "StageFailed")
+      if (error._tag !== "StageFailed") return
+      assert.deepStrictEqual(error.failures.map((f) => f.task), [1])
+      assert.match(error.failures[0]!.message, /worker exited with code 1/)
+      // one worker at a time: tasks 2 and 3 ran on the worker started after task 1's died
+      assert.deepStrictEqual(markers(c.options.out1, "clean"), ["task-00000.json", "task-00002.json", "task-00003.json"])
+      const workerThreads = fs.readFileSync(c.options.loadLog!, "utf8").trim().split("\n").filter((t) => t !== "0")
+      assert.strictEqual(workerThreads.length, 2)
+      fs.rmSync(flag)
+      const result = yield* runPipeline(c.module, { ...quiet, workers: 1 })
+      assert.deepStrictEqual(result.stages.map((s) => [s.stage, s.ran]), [["clean", [1]], ["trim", [0, 1, 2]]])
+      assert.deepStrictEqual(snapshot(c.dir), ref)
+    }))
+
+  it.effect("a module that loads in the main thread but not in a worker fails every task, starting no more workers than run at once", () =>
+    Effect.gen(function*() {
+      const c = setup()
+      const log = path.join(root, `loads-${cases}`)
+      const module = path.join(c.dir, "main-only.ts")
+      fs.writeFileSync(
+        module,
+        [
+          `import * as fs from "node:fs"`,
+          `import { isMainThread, threadId } from "node:worker_threads"`,
+          `import { make } from ${JSON.stringify(path.join(import.meta.dirname, "fixtures", "two-stage.ts"))}`,
+          `fs.appendFileSync(${JSON.stringify(log)}, threadId + "\\n")`,
+          `if (!isMainThread) throw new Error("no pipeline in worker " + threadId)`,
+          `export default make(${JSON.stringify(c.options)})`
+        ].join("\n") + "\n"
+      )
+      const error = yield* Effect.flip(runPipeline(module, { ...quiet, workers: 2 }))
+      assert.strictEqual(error._tag, "StageFailed")
+      if (error._tag !== "StageFailed") return
+      assert.deepStrictEqual(error.failures.map((f) => f.task), [0, 1, 2, 3])
+      for (const f of error.failures) assert.match(f.message, /cannot load the pipeline in a worker: .*no pipeline in worker \d+/)
+      const workerThreads = fs.readFileSync(log, "utf8").trim().split("\n").filter((t) => t !== "0")
+      assert.isAtLeast(workerThreads.length, 1)
+      assert.isAtMost(workerThreads.length, 2)
+      assert.deepStrictEqual(markers(c.options.out1, "clean"), [])
+    }))
+
+  it("the process exits by itself once a run on worker threads ends, whether it succeeded or failed", async () => {
+    const runner = path.join(import.meta.dirname, "fixtures", "run-pipeline.ts")
+    const run = (module: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = cp.spawn(process.execPath, [runner, module, "2"], { stdio: ["ignore", "pipe", "pipe"] })
+        let output = ""
+        child.stdout.on("data", (d) => (output += d))
+        child.stderr.on("data", (d) => (output += d))
+        const timer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+        child.on("exit", (code) => {
+          clearTimeout(timer)
+          resolve({ code, output })
+        })
+      })
+    const ok = await run(setup().module)
+    assert.strictEqual(ok.code, 0, ok.output)
+    assert.match(ok.output, /run complete/)
+    const flag = path.join(root, `crash-${cases}`)
+    fs.writeFileSync(flag, "")
+    const failed = await run(setup({ crashFlag: flag, crashTask: 2, crashMode: "throw" }).module)
+    assert.strictEqual(failed.code, 1, failed.output)
+    assert.match(failed.output, /StageFailed|task 2/)
+  })
+
+  it.effect("runStage shares a WorkerPool across stages, or starts and stops workers of its own", () =>
+    Effect.gen(function*() {
+      const ref = yield* cleanRun
+      const c = setup()
+      const [clean, trim] = make(c.options).stages
+      const pool = new LocalExecutor.WorkerPool({ modulePath: c.module })
+      const first = yield* LocalExecutor.runStage(clean!, { workers: 2, pool })
+      const second = yield* LocalExecutor.runStage(trim!, { workers: 2, pool })
+      assert.strictEqual(pool.started, 2)
+      yield* Effect.promise(() => pool.close())
+      assert.deepStrictEqual([first.ran, second.ran], [[0, 1, 2, 3], [0, 1, 2]])
+      assert.deepStrictEqual(snapshot(c.dir), ref)
+
+      const d = setup()
+      const [clean2, trim2] = make(d.options).stages
+      yield* LocalExecutor.runStage(clean2!, { workers: 2, modulePath: d.module })
+      yield* LocalExecutor.runStage(trim2!, { workers: 1, modulePath: d.module })
+      assert.deepStrictEqual(snapshot(d.dir), ref)
+    }))
+
+  it.effect("skip leaves a stage out when its turn comes, after the barrier of the stage before", () =>
+    Effect.gen(function*() {
+      const c = setup()
+      const asked: Array<[string, boolean]> = []
+      const result = yield* runPipeline(c.module, {
+        ...quiet,
+        workers: 2,
+        skip: (stage) => {
+          asked.push([stage, fs.existsSync(path.join(c.options.out1, "stats.json"))])
+          return stage === "trim"
+        }
+      })
+      assert.deepStrictEqual(asked, [["clean", false], ["trim", true]])
+      assert.deepStrictEqual(result.stages.map((s) => s.stage), ["clean"])
+      assert.isFalse(fs.existsSync(c.options.out2))
+    }))
 
   it.effect("a foreign file in an output directory fails with OutputNotEmpty and is left untouched", () =>
     Effect.gen(function*() {

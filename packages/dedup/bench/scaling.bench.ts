@@ -7,9 +7,15 @@
  *
  * 1. Kernel: each worker gets its shard as one transferred UTF-8 buffer plus offsets (one message
  *    per shard), returns the signatures transferred; workers are started and warmed before timing.
- * 2. The multi-stage `signatures` stage through dataflow's executor (each task reads its own JSONL
- *    shard in its worker; no document crosses threads): wall time, and CPU time of the whole
- *    process (every thread) per MB.
+ * 2. The multi-stage `signatures` stage alone through dataflow's executor (`runPipeline` with
+ *    `only`; each task reads its own JSONL shard in its worker, no document crosses threads): wall
+ *    time of the whole call (worker start-up included), CPU time of the worker threads (process
+ *    CPU time less the main thread's) per MB, and the main thread's own CPU time.
+ * 3. The whole multi-stage dedup (`MultiStage.run`: signatures, buckets, clustering rounds,
+ *    filter): wall time, worker CPU time per MB, and the `signatures` stage's share of the wall time
+ *    (from the progress reporter).
+ *
+ * 1- and 2-worker runs of 2 and 3 alternate, so a neighbour's load shifts both alike.
  *
  * `node bench/scaling.bench.ts` (DEDUP_BENCH_MB: corpus size, default 20; DEDUP_BENCH_RUNS: runs, default 5).
  */
@@ -17,8 +23,9 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Worker } from "node:worker_threads"
-import { runPipeline } from "@pretrain/dataflow"
+import { type Progress, runPipeline, type Stats } from "@pretrain/dataflow"
 import { Effect } from "effect"
+import * as MultiStage from "../src/MultiStage.ts"
 import { realCode } from "../test/support/corpus.ts"
 
 const targetMb = Number(process.env.DEDUP_BENCH_MB ?? 20)
@@ -83,51 +90,126 @@ console.log(`kernel, 1 worker:  ${k1.wall.toFixed(2)} MB/s wall; per worker ${k1
 console.log(`kernel, 2 workers: ${k2.wall.toFixed(2)} MB/s wall (x${(k2.wall / k1.wall).toFixed(2)}); per worker ${k2.perWorker.toFixed(2)} MB per CPU-second (${(100 * k2.perWorker / k1.perWorker).toFixed(0)}% of 1 worker's); ${k2.cpu.toFixed(2)} CPU-s in all`)
 console.log(`  capacity with a free core per worker: 2 x ${k2.perWorker.toFixed(2)} = ${(2 * k2.perWorker).toFixed(2)} MB/s (x${((2 * k2.perWorker) / k1.perWorker).toFixed(2)} of 1 worker)`)
 
-// the multi-stage signature stage on the executor: 4 tasks over JSONL shards
+// the multi-stage dedup on the executor: 4 JSONL shards of about equal size
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dedup-scaling-"))
 const input = path.join(dir, "in")
 fs.mkdirSync(input)
 const tasks = 4
-for (let p = 0; p < tasks; p++) {
-  const slice = docs.slice(Math.floor((p * docs.length) / tasks), Math.floor(((p + 1) * docs.length) / tasks))
-  fs.writeFileSync(path.join(input, `part-${p}.jsonl`), slice.map((d) => JSON.stringify(d)).join("\n") + "\n")
-}
-const stage = async (workers: number) => {
-  const wall: Array<number> = []
-  const cpu: Array<number> = []
-  const tasksWall: Array<number> = []
-  const startup: Array<number> = []
-  for (let r = 0; r < Math.max(1, Math.ceil(runs / 2)); r++) {
-    const c = process.cpuUsage()
-    const t = performance.now()
-    const result = await Effect.runPromise(runPipeline(path.join(import.meta.dirname, "../src/MultiStage.ts"), {
-      params: { input, work: path.join(dir, `w${workers}`), out: path.join(dir, `o${workers}`), tasks },
-      workers,
-      only: "signatures",
-      force: true,
-      quiet: true
-    }))
-    const u = process.cpuUsage(c)
-    wall.push(mb / ((performance.now() - t) / 1000))
-    cpu.push((u.user + u.system) / 1e6)
-    // steady state: the tasks' own wall time (worker start-up and the barrier left out)
-    const stats = result.stages[0]!.stats
-    const busy = stats.perTask.reduce((a, p) => a + p.wallMs, 0) / 1000 / workers
-    tasksWall.push(mb / busy)
-    startup.push((performance.now() - t) / 1000 - busy)
+{
+  let p = 0
+  let acc = 0
+  let lines: Array<string> = []
+  for (const d of docs) {
+    lines.push(JSON.stringify(d))
+    acc += Buffer.byteLength(d.content)
+    if (acc >= ((p + 1) * bytes) / tasks && p < tasks - 1) {
+      fs.writeFileSync(path.join(input, `part-${p++}.jsonl`), lines.join("\n") + "\n")
+      lines = []
+    }
   }
-  return { wall: median(wall), cpu: median(cpu), tasks: median(tasksWall), startup: median(startup) }
+  fs.writeFileSync(path.join(input, `part-${p}.jsonl`), lines.join("\n") + "\n")
 }
-const s1 = await stage(1)
-const s2 = await stage(2)
-const show = (w: number, s: typeof s1) =>
-  console.log(
-    `signatures stage (JSONL read + shingle + sign + sorted spill files, ${tasks} tasks), ${w} worker${w > 1 ? "s" : ""}: ${s.wall.toFixed(2)} MB/s wall` +
-      (w > 1 ? ` (x${(s.wall / s1.wall).toFixed(2)})` : "") +
-      `, ${s.tasks.toFixed(2)} MB/s over the tasks' own time; ${s.startup.toFixed(2)} s outside the tasks (worker start-up, set-up, barrier); ` +
-      `${s.cpu.toFixed(2)} CPU-s, all threads (${(mb / s.cpu).toFixed(2)} MB per CPU-second)`
+const params = (workers: number): MultiStage.Params => ({ input, work: path.join(dir, `w${workers}`), out: path.join(dir, `o${workers}`), format: "jsonl", tasks })
+
+/** CPU seconds of the whole process and of the main thread around `f`, and its wall seconds. */
+const timed = async <A>(f: () => Promise<A>) => {
+  const c = process.cpuUsage()
+  const m = process.threadCpuUsage()
+  const t = performance.now()
+  const value = await f()
+  const seconds = (performance.now() - t) / 1000
+  const all = process.cpuUsage(c)
+  const main = process.threadCpuUsage(m)
+  const mainCpu = (main.user + main.system) / 1e6
+  return { value, seconds, mainCpu, workerCpu: (all.user + all.system) / 1e6 - mainCpu }
+}
+
+/** A reporter recording when each stage started and finished. */
+const stageClock = () => {
+  const started = new Map<string, number>()
+  const took = new Map<string, number>()
+  const reporter: Progress.Reporter = {
+    stageStarted: (info) => started.set(info.stage, performance.now()),
+    taskProgress: () => {},
+    taskDone: () => {},
+    taskFailed: () => {},
+    stageFinished: (stats) => took.set(stats.stage, (performance.now() - started.get(stats.stage)!) / 1000),
+    stageFailed: () => {},
+    close: () => {}
+  }
+  return { reporter, took }
+}
+
+interface Sample {
+  readonly wall: number
+  readonly workerMbPerCpu: number
+  readonly mainCpu: number
+  readonly signatures: number
+  /** Wall seconds outside the tasks' own time (worker start-up, set-up, barrier): wall less the tasks' wall time per worker. */
+  readonly outside: number
+  readonly stages: number
+  /** Wall seconds per stage, from the progress reporter. */
+  readonly took: ReadonlyMap<string, number>
+}
+
+const busy = (stats: Stats.StageStatsJson, workers: number) => stats.perTask.reduce((a, p) => a + p.wallMs, 0) / 1000 / workers
+
+const signatureStage = async (workers: number): Promise<Sample> => {
+  const r = await timed(() =>
+    Effect.runPromise(runPipeline(path.join(import.meta.dirname, "../src/MultiStage.ts"), { params: params(workers), workers, only: "signatures", force: true, quiet: true }))
   )
-show(1, s1)
-show(2, s2)
+  return { wall: r.seconds, workerMbPerCpu: mb / r.workerCpu, mainCpu: r.mainCpu, signatures: r.seconds, outside: r.seconds - busy(r.value.stages[0]!.stats, workers), stages: 1, took: new Map() }
+}
+
+const wholeRun = async (workers: number): Promise<Sample> => {
+  const clock = stageClock()
+  const r = await timed(() => Effect.runPromise(MultiStage.run(params(workers), { workers, force: true, reporter: clock.reporter })))
+  const outside = r.seconds - r.value.stages.reduce((a, s) => a + busy(s.stats, Math.min(workers, s.ran.length)), 0)
+  return { wall: r.seconds, workerMbPerCpu: mb / r.workerCpu, mainCpu: r.mainCpu, signatures: clock.took.get("signatures")!, outside, stages: r.value.stages.length, took: clock.took }
+}
+
+const alternate = async (measure: (workers: number) => Promise<Sample>) => {
+  await measure(1) // warm-up: the main thread imports the pipeline module once
+  const one: Array<Sample> = []
+  const two: Array<Sample> = []
+  for (let r = 0; r < runs; r++) {
+    one.push(await measure(1))
+    two.push(await measure(2))
+  }
+  const pick = (xs: ReadonlyArray<Sample>) => ({
+    wall: median(xs.map((x) => x.wall)),
+    workerMbPerCpu: median(xs.map((x) => x.workerMbPerCpu)),
+    mainCpu: median(xs.map((x) => x.mainCpu)),
+    signatures: median(xs.map((x) => x.signatures)),
+    outside: median(xs.map((x) => x.outside)),
+    stages: xs[0]!.stages,
+    took: [...xs[0]!.took.keys()].map((stage) => [stage, median(xs.map((x) => x.took.get(stage) ?? 0))] as const),
+    speedups: xs === two ? one.map((o, i) => o.wall / two[i]!.wall) : []
+  })
+  return { one: pick(one), two: pick(two) }
+}
+
+const report = (title: string, s: Awaited<ReturnType<typeof alternate>>, withSignatures: boolean) => {
+  console.log(`${title} (${s.one.stages} stage${s.one.stages > 1 ? "s" : ""}, ${tasks} tasks per data stage; medians of ${runs})`)
+  for (const [w, x] of [[1, s.one], [2, s.two]] as const) {
+    console.log(
+      `  ${w} worker${w > 1 ? "s" : " "}: ${x.wall.toFixed(2)} s wall, ${(mb / x.wall).toFixed(2)} MB/s (${(x.wall - x.outside).toFixed(2)} s in tasks, ${x.outside.toFixed(2)} s outside: start-up, set-up, barriers); ` +
+        `worker threads ${x.workerMbPerCpu.toFixed(2)} MB per CPU-second; main thread ${x.mainCpu.toFixed(2)} CPU-s` +
+        (withSignatures ? `; signatures stage ${x.signatures.toFixed(2)} s` : "")
+    )
+  }
+  console.log(
+    `  speed-up with 2 workers: x${(s.one.wall / s.two.wall).toFixed(2)} wall (per pair: ${s.two.speedups.map((x) => x.toFixed(2)).join(", ")}); ` +
+      `over the tasks' own time x${((s.one.wall - s.one.outside) / (s.two.wall - s.two.outside)).toFixed(2)}; ` +
+      `per-worker MB per CPU-second ${(100 * s.two.workerMbPerCpu / s.one.workerMbPerCpu).toFixed(0)}% of 1 worker's` +
+      (withSignatures ? `; signatures stage x${(s.one.signatures / s.two.signatures).toFixed(2)}` : "")
+  )
+  if (withSignatures) {
+    console.log(`  seconds per stage, 1 / 2 workers: ${s.one.took.map(([stage, t], i) => `${stage} ${t.toFixed(2)}/${(s.two.took[i]?.[1] ?? 0).toFixed(2)}`).join(", ")}`)
+  }
+}
+
+report("signatures stage alone (runPipeline, only: signatures; JSONL read + shingle + sign + sorted spill files)", await alternate(signatureStage), false)
+report("whole multi-stage dedup (MultiStage.run)", await alternate(wholeRun), true)
 console.log(`load average after: ${load()}`)
 fs.rmSync(dir, { recursive: true, force: true })

@@ -35,7 +35,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type Doc, Input, InputNotFound, Operator, Pipeline, type RunResult, runPipeline, type Sink, type Source, type StageResult } from "@pretrain/dataflow"
+import { type Doc, Input, InputNotFound, Operator, Pipeline, type Progress, runPipeline, type Sink, type Source } from "@pretrain/dataflow"
 import { Effect, Stream } from "effect"
 import { columns, reason } from "./Dedup.ts"
 import { CorruptFile, DedupIOError, DedupOptionsError } from "./Errors.ts"
@@ -729,24 +729,32 @@ const converged = (params: Params, name: string): boolean => {
 }
 
 /**
- * Run the stages on worker threads (`workers`, default one per core), one stage after another,
+ * Run the stages on worker threads (`workers`, default one per core), one stage after another, in
+ * one run of the executor (the workers start once and import this module once for every stage),
  * leaving out the clustering rounds after convergence (at most `clusterTasks` link rounds and
  * ceil(log2(clusterTasks)) + 2 pointer-doubling rounds; usually one or two of each). A rerun
  * resumes after the last completed task. Resolves to the stage results of the stages run.
  *
  * @since 0.1.0 @category execution
  */
-export const run = (params: Params, options: { readonly workers?: number | undefined; readonly force?: boolean | undefined; readonly quiet?: boolean | undefined } = {}) =>
+export const run = (
+  params: Params,
+  options: {
+    readonly workers?: number | undefined
+    readonly force?: boolean | undefined
+    readonly quiet?: boolean | undefined
+    /** A progress reporter (overrides `quiet`). */
+    readonly reporter?: Progress.Reporter | undefined
+  } = {}
+) =>
   Effect.gen(function*() {
     yield* Effect.try({ try: () => resolveParams(params), catch: (e) => e as DedupOptionsError })
-    const names = pipeline(params).stages.map((s) => s.name)
-    const stages: Array<StageResult> = []
-    let name = ""
-    for (const stage of names) {
-      if (converged(params, stage)) continue
-      const result = yield* runPipeline(here, { params, workers: options.workers, force: options.force, quiet: options.quiet ?? true, only: stage })
-      stages.push(...result.stages)
-      name = result.pipeline
-    }
-    return { pipeline: name, stages } satisfies RunResult
+    return yield* runPipeline(here, {
+      params,
+      workers: options.workers,
+      force: options.force,
+      quiet: options.quiet ?? true,
+      reporter: options.reporter,
+      skip: (stage) => converged(params, stage)
+    })
   })

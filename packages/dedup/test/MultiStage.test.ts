@@ -52,9 +52,15 @@ describe("MultiStage", () => {
       expect(one.removed).toBeGreaterThan(5)
       // 4 clustering partitions over 3 input shards: partition ranges cross shard boundaries
       const params: MultiStage.Params = { input, work: path.join(dir, "work"), out: path.join(dir, "multi"), format: "jsonl", mode, tasks: 3, ranges: 2, clusterTasks: 4 }
-      // a worker thread for one mode, in-process for the other (each stage starts its own worker: ~1 s of compiling)
-      const workers = mode === "minhash" ? 1 : 0
+      // worker threads for one mode (started once for every stage of the run), in-process for the other
+      const workers = mode === "minhash" ? 2 : 0
       const result = await Effect.runPromise(MultiStage.run(params, { workers }))
+      // one run, in pipeline order, leaving out the clustering rounds after convergence
+      const planned = MultiStage.pipeline(params).stages.map((s) => s.name)
+      const ran = result.stages.map((s) => s.stage)
+      expect(planned.filter((name) => ran.includes(name))).toEqual(ran)
+      expect(ran).toEqual(expect.arrayContaining(["signatures", "buckets", "link-000", "ask-000", "aggregate", "combine", "clusters", "filter"]))
+      expect(ran.length).toBeLessThan(planned.length)
       const filter = result.stages.find((s) => s.stage === "filter")!
       expect(filter.stats.docsIn - filter.stats.docsOut).toBe(one.removed)
       expect(view(readJsonlDir(path.join(dir, "multi")), mode)).toEqual(view(readJsonlDir(path.join(dir, "one")), mode))
