@@ -17,7 +17,7 @@
  *
  * 1- and 2-worker runs of 2 and 3 alternate, so a neighbour's load shifts both alike.
  *
- * `node bench/scaling.bench.ts` (DEDUP_BENCH_MB: corpus size, default 20; DEDUP_BENCH_RUNS: runs, default 5).
+ * `node bench/scaling.bench.ts` (DEDUP_BENCH_MB: corpus size, default 20, real files repeated past what node_modules holds; DEDUP_BENCH_RUNS: runs, default 5).
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -36,6 +36,16 @@ for (const d of realCode(100_000, { minBytes: 200, maxBytes: 200_000 })) {
   if (bytes >= targetMb * 1e6) break
   docs.push(d)
   bytes += Buffer.byteLength(d.content)
+}
+// past the real code on this machine: further copies, each marked (near-duplicates of the originals,
+// the same per-document work for the signature stage)
+for (let copy = 1, real = docs.length; bytes < targetMb * 1e6 && real > 0; copy++) {
+  for (let i = 0; i < real && bytes < targetMb * 1e6; i++) {
+    const d = docs[i]!
+    const content = `${d.content}\n// copy ${copy}\n`
+    docs.push({ ...d, content, path: `copy-${copy}/${d.path}` })
+    bytes += Buffer.byteLength(content)
+  }
 }
 const mb = bytes / 1e6
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ")
