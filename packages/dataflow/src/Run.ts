@@ -19,6 +19,7 @@ import { Cause, Effect, Exit, Result } from "effect"
 import type { InputNotFound, OutputNotEmpty, StageFailed } from "./Errors.ts"
 import { PipelineDefinitionError } from "./Errors.ts"
 import { loadPipeline } from "./executors/Load.ts"
+import { checkStages } from "./executors/Validate.ts"
 import { runStage, type StageResult } from "./executors/LocalExecutor.ts"
 import { WorkerPool } from "./executors/WorkerPool.ts"
 import type { Pipeline } from "./Pipeline.ts"
@@ -74,18 +75,10 @@ export type RunError = PipelineDefinitionError | OutputNotEmpty | StageFailed | 
 
 const definitionError = (module: string, reason: string) => new PipelineDefinitionError({ module, reason })
 
-/** Check what the executor relies on: known `only`, one output directory per stage. */
+/** Check what the executor relies on: known `only`, one output directory per stage, a valid `workers`. */
 const validate = (pipeline: Pipeline, module: string, options: RunOptions) => {
-  if (options.only !== undefined && !pipeline.stages.some((s) => s.name === options.only)) {
-    return definitionError(module, `no stage named ${options.only}; stages: ${pipeline.stages.map((s) => s.name).join(", ")}`)
-  }
-  const dirs = new Map<string, string>()
-  for (const s of pipeline.stages) {
-    const dir = path.resolve(s.sink.dir)
-    const other = dirs.get(dir)
-    if (other !== undefined) return definitionError(module, `stages ${other} and ${s.name} write to the same directory ${s.sink.dir}`)
-    dirs.set(dir, s.name)
-  }
+  const invalid = checkStages(pipeline, module, options.only)
+  if (invalid !== undefined) return invalid
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)) {
     return definitionError(module, `workers must be a non-negative integer, got ${options.workers}`)
   }

@@ -32,6 +32,7 @@ import { InputNotFound, OutputNotEmpty, PipelineDefinitionError, StageFailed } f
 import { loadPipeline } from "./executors/Load.ts"
 import { readMarker } from "./executors/Markers.ts"
 import * as OutputDir from "./executors/OutputDir.ts"
+import { checkStages } from "./executors/Validate.ts"
 import { arraySpec, queued, slurm, SlurmError } from "./executors/slurm/Commands.ts"
 import {
   barrierLogPath,
@@ -45,7 +46,6 @@ import {
   taskLogPath,
   writeManifest
 } from "./executors/slurm/Manifest.ts"
-import type { Pipeline } from "./Pipeline.ts"
 import type { RunResult, StageResult } from "./Run.ts"
 import type { StageStatsJson } from "./Stats.ts"
 
@@ -108,20 +108,6 @@ const jobEntry = (): string => {
 }
 
 const definitionError = (module: string, reason: string) => new PipelineDefinitionError({ module, reason })
-
-const checkStages = (pipeline: Pipeline, module: string, only: string | undefined) => {
-  if (only !== undefined && !pipeline.stages.some((s) => s.name === only)) {
-    return definitionError(module, `no stage named ${only}; stages: ${pipeline.stages.map((s) => s.name).join(", ")}`)
-  }
-  const dirs = new Map<string, string>()
-  for (const s of pipeline.stages) {
-    const dir = path.resolve(s.sink.dir)
-    const other = dirs.get(dir)
-    if (other !== undefined) return definitionError(module, `stages ${other} and ${s.name} write to the same directory ${s.sink.dir}`)
-    dirs.set(dir, s.name)
-  }
-  return undefined
-}
 
 /**
  * Submit a pipeline module (path) to Slurm: checks every stage's output directory first (foreign
