@@ -158,72 +158,149 @@ export const train = (run: Run): Result => {
   const trainable = lora ?? model
   const order = new Data.Order(run.train.size, o.seed)
   const batch = Batch.alloc(o.batchSize, T)
-  const schedule = { lr: o.lr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps: o.steps }
-  const flopsPerToken = Config.trainingFlopsPerToken(model.config, T)
-  const metricsFile = run.out ? path.join(run.out, "metrics.jsonl") : undefined
-  const checkpoints = run.out ? path.join(run.out, "checkpoints") : undefined
-  if (run.out) fs.mkdirSync(run.out, { recursive: true })
-  let step = run.resume?.state.step ?? 0
-  let consumed = run.resume?.state.consumed ?? 0
-  let tokens = run.resume?.state.tokens ?? 0
-  let elapsed = run.resume?.state.elapsedSec ?? 0
-  if (metricsFile) {
-    if (run.resume) Metrics.truncate(metricsFile, step)
-    else fs.writeFileSync(metricsFile, "")
-  }
-  const records: Array<MetricRecord> = metricsFile ? Metrics.read(metricsFile) : []
-  const emit = (r: MetricRecord) => {
-    records.push(r)
-    if (metricsFile) Metrics.append(metricsFile, r)
-    run.onRecord?.(r)
-  }
-  let finalEval: EvalRecord | undefined
+  const log = new RunLog(run, o, T)
   const runEval = () => {
-    if (!run.heldOut) return
-    const e = evaluate(model, run.heldOut, { batchSize: o.batchSize, seqLen: T, batches: o.evalBatches }, run.tokenBytes)
-    finalEval = { kind: "eval", step, loss: e.loss, bitsPerByte: e.bitsPerByte, tokens: e.tokens }
-    emit(finalEval)
+    if (run.heldOut) log.evaluated(evaluate(model, run.heldOut, { batchSize: o.batchSize, seqLen: T, batches: o.evalBatches }, run.tokenBytes))
   }
-  let lastCheckpoint: string | undefined
   const saveCheckpoint = () => {
-    if (!checkpoints) return
-    const state = { step, consumed, tokens, elapsedSec: elapsed, options: o as unknown as Record<string, unknown>, base: run.base }
-    lastCheckpoint = Checkpoint.save(checkpoints, model, optimizer, state, o.keepLast, lora)
-    Safetensors.writeFileAtomic(path.join(run.out!, "loss.svg"), Metrics.lossCurveSvg(records))
+    if (log.checkpoints) log.checkpointSaved(Checkpoint.save(log.checkpoints, model, optimizer, log.state(), o.keepLast, lora))
   }
-  let lastLoss = Number.NaN
-  while (step < o.steps) {
+  while (log.step < o.steps) {
     const t0 = performance.now()
     trainable.zeroGrad()
     let loss = 0
     for (let micro = 0; micro < o.gradAccum; micro++) {
-      Data.fillBatch(batch, run.train, order, consumed)
+      Data.fillBatch(batch, run.train, order, log.consumed)
       try {
         loss += model.forward(batch, 1 / o.gradAccum) / o.gradAccum
       } catch (e) {
-        throw locate(e, run.train, order, consumed, T)
+        throw locate(e, run.train, order, log.consumed, T)
       }
-      consumed += o.batchSize
+      log.consumed += o.batchSize
       model.backward()
     }
-    const lr = learningRate(schedule, step)
+    const lr = learningRate(log.schedule, log.step)
     const gradNorm = optimizer.update(trainable.params, trainable.grads, lr, o.maxGradNorm)
-    step++
-    const stepTokens = o.batchSize * T * o.gradAccum
-    tokens += stepTokens
-    const sec = (performance.now() - t0) / 1000
-    elapsed += sec
-    const tokensPerSec = stepTokens / sec
-    lastLoss = loss
-    const record: StepRecord = { kind: "train", step, loss, lr, gradNorm, tokens, tokensPerSec, mfu: (tokensPerSec * flopsPerToken) / o.peakFlops, elapsedSec: elapsed }
-    emit(record)
-    if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) runEval()
-    if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) saveCheckpoint()
+    log.stepped(t0, loss, lr, gradNorm)
+    if (log.evalDue()) runEval()
+    if (log.checkpointDue()) saveCheckpoint()
   }
   runEval()
   saveCheckpoint()
-  if (run.out) writeSummary(run.out, model.config, { tokens, steps: step, lastLoss, finalEval, flopsPerToken })
-  return { steps: step, tokens, records, finalTrainLoss: lastLoss, finalEval, checkpoint: lastCheckpoint }
+  return log.finish(model.config)
+}
+
+/**
+ * The bookkeeping of a training run that every backend shares: step, data position, tokens and
+ * time counters (restored on resume), `metrics.jsonl` (truncated to the resumed step), the learning
+ * rate schedule, MFU, `loss.svg` with each checkpoint, and `summary.json` at the end.
+ *
+ * @since 0.1.0 @category training
+ */
+export class RunLog {
+  step: number
+  consumed: number
+  tokens: number
+  elapsed: number
+  lastLoss = Number.NaN
+  finalEval: EvalRecord | undefined
+  lastCheckpoint: string | undefined
+  readonly records: Array<MetricRecord>
+  readonly checkpoints: string | undefined
+  readonly schedule: { readonly lr: number; readonly minLr: number; readonly warmupSteps: number; readonly totalSteps: number }
+  readonly flopsPerToken: number
+  private readonly metricsFile: string | undefined
+  private readonly run: Run
+  private readonly o: TrainOptions
+  private readonly stepTokens: number
+
+  constructor(run: Run, o: TrainOptions, T: number) {
+    this.run = run
+    this.o = o
+    this.stepTokens = o.batchSize * T * o.gradAccum
+    this.schedule = { lr: o.lr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps: o.steps }
+    this.flopsPerToken = Config.trainingFlopsPerToken(run.model.config, T)
+    this.metricsFile = run.out ? path.join(run.out, "metrics.jsonl") : undefined
+    this.checkpoints = run.out ? path.join(run.out, "checkpoints") : undefined
+    if (run.out) fs.mkdirSync(run.out, { recursive: true })
+    this.step = run.resume?.state.step ?? 0
+    this.consumed = run.resume?.state.consumed ?? 0
+    this.tokens = run.resume?.state.tokens ?? 0
+    this.elapsed = run.resume?.state.elapsedSec ?? 0
+    if (this.metricsFile) {
+      if (run.resume) Metrics.truncate(this.metricsFile, this.step)
+      else fs.writeFileSync(this.metricsFile, "")
+    }
+    this.records = this.metricsFile ? Metrics.read(this.metricsFile) : []
+  }
+
+  /** Record a metrics line (file, in memory, `onRecord`). */
+  emit(record: MetricRecord): void {
+    this.records.push(record)
+    if (this.metricsFile) Metrics.append(this.metricsFile, record)
+    this.run.onRecord?.(record)
+  }
+
+  /** One optimizer step finished (started at `t0`, `performance.now()` time). */
+  stepped(t0: number, loss: number, lr: number, gradNorm: number): void {
+    this.step++
+    this.tokens += this.stepTokens
+    const sec = (performance.now() - t0) / 1000
+    this.elapsed += sec
+    const tokensPerSec = this.stepTokens / sec
+    this.lastLoss = loss
+    const record: StepRecord = {
+      kind: "train",
+      step: this.step,
+      loss,
+      lr,
+      gradNorm,
+      tokens: this.tokens,
+      tokensPerSec,
+      mfu: (tokensPerSec * this.flopsPerToken) / this.o.peakFlops,
+      elapsedSec: this.elapsed
+    }
+    this.emit(record)
+  }
+
+  /** A held-out evaluation at the current step. */
+  evaluated(e: { readonly loss: number; readonly bitsPerByte: number | undefined; readonly tokens: number }): void {
+    this.finalEval = { kind: "eval", step: this.step, loss: e.loss, bitsPerByte: e.bitsPerByte, tokens: e.tokens }
+    this.emit(this.finalEval)
+  }
+
+  /** Whether a periodic evaluation / checkpoint falls on this step (the last step has its own). */
+  evalDue(): boolean {
+    return this.o.evalEvery > 0 && this.step % this.o.evalEvery === 0 && this.step < this.o.steps
+  }
+  checkpointDue(): boolean {
+    return this.o.checkpointEvery > 0 && this.step % this.o.checkpointEvery === 0 && this.step < this.o.steps
+  }
+
+  /** What a checkpoint records of the run. */
+  state(): Checkpoint.State {
+    return {
+      step: this.step,
+      consumed: this.consumed,
+      tokens: this.tokens,
+      elapsedSec: this.elapsed,
+      options: this.o as unknown as Record<string, unknown>,
+      base: this.run.base
+    }
+  }
+
+  /** A checkpoint was written at `dir`: the loss curve is written beside it. */
+  checkpointSaved(dir: string): void {
+    this.lastCheckpoint = dir
+    Safetensors.writeFileAtomic(path.join(this.run.out!, "loss.svg"), Metrics.lossCurveSvg(this.records))
+  }
+
+  /** The run's result, after writing `summary.json`. */
+  finish(config: Config.ModelConfig): Result {
+    const { finalEval, flopsPerToken, lastLoss, step, tokens } = this
+    if (this.run.out) writeSummary(this.run.out, config, { tokens, steps: step, lastLoss, finalEval, flopsPerToken })
+    return { steps: step, tokens, records: this.records, finalTrainLoss: lastLoss, finalEval, checkpoint: this.lastCheckpoint }
+  }
 }
 
 /**

@@ -10,18 +10,12 @@
  */
 import { Gpu } from "@pretrain/gpu-kernels"
 import { Effect } from "effect"
-import * as fs from "node:fs"
-import * as path from "node:path"
 import * as Batch from "../Batch.ts"
 import * as Checkpoint from "../Checkpoint.ts"
-import * as Config from "../Config.ts"
 import * as Data from "../Data.ts"
 import type { Source } from "../Data.ts"
 import { TrainerError } from "../Errors.ts"
-import * as Metrics from "../Metrics.ts"
-import type { EvalRecord, MetricRecord, StepRecord } from "../Metrics.ts"
 import { AdamW, learningRate } from "../Optimizer.ts"
-import * as Safetensors from "../Safetensors.ts"
 import * as Trainer from "../Trainer.ts"
 import { GpuModel } from "./GpuModel.ts"
 
@@ -71,77 +65,39 @@ export const trainOn = async (gpu: Gpu.GpuContext, run_: Trainer.Run): Promise<T
     if (run_.resume) gm.loadOptimizer(optimizer.m, optimizer.v, optimizer.step)
     const order = new Data.Order(run_.train.size, o.seed)
     const batches = Array.from({ length: o.gradAccum }, () => Batch.alloc(o.batchSize, T))
-    const schedule = { lr: o.lr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps: o.steps }
-    const flopsPerToken = Config.trainingFlopsPerToken(model.config, T)
-    const metricsFile = run_.out ? path.join(run_.out, "metrics.jsonl") : undefined
-    const checkpoints = run_.out ? path.join(run_.out, "checkpoints") : undefined
-    if (run_.out) fs.mkdirSync(run_.out, { recursive: true })
-    let step = run_.resume?.state.step ?? 0
-    let consumed = run_.resume?.state.consumed ?? 0
-    let tokens = run_.resume?.state.tokens ?? 0
-    let elapsed = run_.resume?.state.elapsedSec ?? 0
-    if (metricsFile) {
-      if (run_.resume) Metrics.truncate(metricsFile, step)
-      else fs.writeFileSync(metricsFile, "")
-    }
-    const records: Array<MetricRecord> = metricsFile ? Metrics.read(metricsFile) : []
-    const emit = (r: MetricRecord) => {
-      records.push(r)
-      if (metricsFile) Metrics.append(metricsFile, r)
-      run_.onRecord?.(r)
-    }
-    let finalEval: EvalRecord | undefined
+    const log = new Trainer.RunLog(run_, o, T)
     const runEval = async () => {
-      if (!run_.heldOut) return
-      const e = await evaluate(gm, run_.heldOut, { batchSize: o.batchSize, seqLen: T, batches: o.evalBatches }, run_.tokenBytes)
-      finalEval = { kind: "eval", step, loss: e.loss, bitsPerByte: e.bitsPerByte, tokens: e.tokens }
-      emit(finalEval)
+      if (run_.heldOut) log.evaluated(await evaluate(gm, run_.heldOut, { batchSize: o.batchSize, seqLen: T, batches: o.evalBatches }, run_.tokenBytes))
     }
-    let lastCheckpoint: string | undefined
     const saveCheckpoint = async () => {
-      if (!checkpoints) return
+      if (!log.checkpoints) return
       await run(gm.download(model, optimizer))
       optimizer.step = gm.step
-      const state = { step, consumed, tokens, elapsedSec: elapsed, options: o as unknown as Record<string, unknown>, base: run_.base }
-      lastCheckpoint = Checkpoint.save(checkpoints, model, optimizer, state, o.keepLast)
-      Safetensors.writeFileAtomic(path.join(run_.out!, "loss.svg"), Metrics.lossCurveSvg(records))
+      log.checkpointSaved(Checkpoint.save(log.checkpoints, model, optimizer, log.state(), o.keepLast))
     }
-    let lastLoss = Number.NaN
-    while (step < o.steps) {
+    while (log.step < o.steps) {
       const t0 = performance.now()
-      const first = consumed
+      const first = log.consumed
       for (const batch of batches) {
-        Data.fillBatch(batch, run_.train, order, consumed)
-        consumed += o.batchSize
+        Data.fillBatch(batch, run_.train, order, log.consumed)
+        log.consumed += o.batchSize
       }
-      const lr = learningRate(schedule, step)
+      const lr = learningRate(log.schedule, log.step)
       let result
       try {
         result = await run(gm.trainStep(batches, { ...adamw, lr, maxGradNorm: o.maxGradNorm }))
       } catch (e) {
         throw Trainer.locate(e, run_.train, order, first, T)
       }
-      step++
-      const stepTokens = o.batchSize * T * o.gradAccum
-      tokens += stepTokens
-      const sec = (performance.now() - t0) / 1000
-      elapsed += sec
-      const tokensPerSec = stepTokens / sec
-      lastLoss = result.loss
-      const record: StepRecord = {
-        kind: "train", step, loss: result.loss, lr, gradNorm: result.gradNorm, tokens, tokensPerSec,
-        mfu: (tokensPerSec * flopsPerToken) / o.peakFlops, elapsedSec: elapsed
-      }
-      emit(record)
-      if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) await runEval()
-      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0 && step < o.steps) await saveCheckpoint()
+      log.stepped(t0, result.loss, lr, result.gradNorm)
+      if (log.evalDue()) await runEval()
+      if (log.checkpointDue()) await saveCheckpoint()
     }
     await runEval()
     await saveCheckpoint()
     await run(gm.download(model, optimizer))
     optimizer.step = gm.step
-    if (run_.out) Trainer.writeSummary(run_.out, model.config, { tokens, steps: step, lastLoss, finalEval, flopsPerToken })
-    return { steps: step, tokens, records, finalTrainLoss: lastLoss, finalEval, checkpoint: lastCheckpoint }
+    return log.finish(model.config)
   } finally {
     gm.destroy()
   }
