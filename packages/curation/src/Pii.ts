@@ -35,9 +35,8 @@ import { fnv1a, random } from "./internal/hash.ts"
 import { isAttribution } from "./internal/attribution.ts"
 import { emails, ipAddresses, names } from "./internal/contacts.ts"
 import { randomReplacement } from "./internal/replacements.ts"
-import { armed, detectors, guardReason, lineAround, matches, mentionsHashes } from "./internal/secrets.ts"
-
-const arm = new Uint8Array(detectors.length)
+import { prescan } from "./internal/prescan.ts"
+import { detectors, guardReason, lineAround, matches, mentionsHashes } from "./internal/secrets.ts"
 
 /**
  * What was found: `email`, `ip_address`, or a secret kind (`aws_access_key`, `aws_secret_key`,
@@ -112,15 +111,15 @@ export const detect = (content: string, config: Config = defaults, path?: string
   if (want.has("email")) {
     emails(content, (f) => spans.push({ kind: "email", ...f, attribution: isAttribution(content, f.start, f.end, path) }))
   }
+  const scan = prescan(content)
   // Names are found only in authorship contexts: every one is attribution.
-  if (want.has("name")) names(content, (f) => spans.push({ kind: "name", ...f, attribution: true }))
+  if (want.has("name") && scan.nameContext) names(content, (f) => spans.push({ kind: "name", ...f, attribution: true }))
   if (want.has("ip_address")) ipAddresses(content, (f) => spans.push({ kind: "ip_address", ...f, attribution: false }))
   let hashFile: boolean | undefined
-  armed(content, arm)
   for (let k = 0; k < detectors.length; k++) {
     const d = detectors[k]!
-    if (arm[k] === 0 || !want.has(d.kind as Kind)) continue
-    matches(k, content, (m) => {
+    if (scan.armed[k] === 0 || !want.has(d.kind as Kind)) continue
+    matches(k, content, scan.starts[k]!, (m) => {
       const group = typeof d.group === "number"
         ? (d.group !== 0 && m[d.group] !== undefined ? d.group : 0)
         : (d.group.find((g) => m[g] !== undefined) ?? 0)

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Pii from "../src/Pii.ts"
+import { prescan } from "../src/internal/prescan.ts"
 import { detectors, matches } from "../src/internal/secrets.ts"
+import { scanner } from "../src/internal/words.ts"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { makers, nodeModules, packageFile, packageFiles, plantInto, rng } from "./support/corpus.ts"
@@ -225,17 +227,46 @@ describe("measured on real files from node_modules", () => {
 })
 
 describe("anchored matching", () => {
-  it("secret and password patterns tried next to their keywords find what the regex loop finds", () => {
+  it("the word scan finds every occurrence indexOf finds, in any case where asked, next to look-alike code units", () => {
+    const words = [
+      { text: "key", anyCase: true },
+      { text: "monkey", anyCase: false },
+      { text: "-----BEGIN ", anyCase: false },
+      { text: "aa", anyCase: false },
+      { text: "ĳk", anyCase: false },
+      { text: "@author", anyCase: false }
+    ]
+    const s = scanner(words)
+    const texts = [
+      "KEY key Key kEy monkey MONKEY aaaa ĳk ijk -----BEGIN -----begin @author @Author",
+      // U+016B and U+0165 share their low byte with "k" and "e": a pair's table entry is only a hint.
+      "\u016b\u0165y ke\u0179",
+      ...packageFiles("effect", "src", [".ts"], 20).map((f) => f.content)
+    ]
+    for (const text of texts) {
+      const ours: Array<string> = []
+      s.scan(text, (w, start) => ours.push(`${w}@${start}`))
+      const expected: Array<string> = []
+      words.forEach((w, k) => {
+        const hay = w.anyCase ? text.replace(/[A-Z]/g, (c) => c.toLowerCase()) : text
+        for (let i = hay.indexOf(w.text); i >= 0; i = hay.indexOf(w.text, i + 1)) expected.push(`${k}@${i}`)
+      })
+      expect(ours.sort(), text.slice(0, 30)).toEqual(expected.sort())
+    }
+  })
+
+  it("secret and password patterns tried next to their keywords (found by the one-pass word scan) find what the regex loop finds", () => {
     const files = packageFiles("effect", "src", [".ts"], 60).map((f) => f.content)
     const next = rng(11)
-    const planted = [makers.secret!, makers.password!].flatMap((make) =>
-      Array.from({ length: 40 }, () => plantInto(files[Math.floor(next() * files.length)]!, make(next), next).content)
+    const planted = Object.values(makers).flatMap((make) =>
+      Array.from({ length: 20 }, () => plantInto(files[Math.floor(next() * files.length)]!, make(next), next).content)
     )
     const crafted = ["secretoken = 'aZ3kPq9LmN2xR7vT1wY'", "CLIENT_SECRET=aZ3kPq9LmN2xR7vT1wYbb", "my_private-key: \"aZ3kPq9LmN2xR7vT1wYb\"", "pass=x9!kk\npwd: Abc123$%", "SIGNING_KEY=aZ3kPq9LmN2xR7vT1wYbb # k"]
     for (const text of [...files, ...planted, ...crafted]) {
+      const scan = prescan(text)
       detectors.forEach((d, k) => {
         const ours: Array<string> = []
-        matches(k, text, (m) => ours.push(`${m.index}:${m[0]}`))
+        if (scan.armed[k] === 1) matches(k, text, scan.starts[k]!, (m) => ours.push(`${m.index}:${m[0]}`))
         const loop = [...text.matchAll(new RegExp(d.pattern.source, d.pattern.flags))].map((m) => `${m.index}:${m[0]}`)
         expect(ours, d.kind).toEqual(loop)
       })

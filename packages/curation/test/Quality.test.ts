@@ -16,7 +16,7 @@ import * as Quality from "../src/Quality.ts"
 import type { FileLike, Verdict } from "../src/Rule.ts"
 import * as SizeBounds from "../src/SizeBounds.ts"
 import * as XmlHeader from "../src/XmlHeader.ts"
-import { lineStats } from "../src/internal/text.ts"
+import { charProfile, lineStats } from "../src/internal/text.ts"
 import { packageFile, packageFiles, repoRoot } from "./support/corpus.ts"
 
 const cases: ReadonlyArray<{
@@ -118,6 +118,27 @@ describe("the one-pass scanners find what the published patterns find", () => {
         return { name, longest: Math.max(0, ...all), total: all.reduce((s, n) => s + n, 0) }
       })
       expect(EncodedData.measure({ content: f.content }), f.path).toEqual(expected)
+    }
+  })
+
+  it("char profile: letters as \\p{L} / \\p{N} per code unit, base64 runs as the regex, the hex prefilter at 8 units, wherever a run starts", () => {
+    const base64 = (text: string) => [...text.matchAll(/[a-zA-Z0-9+/\n=]{64,}/g)].map((m) => m[0].length)
+    const hexUnits = (text: string) =>
+      text.split(/[^0-9a-fA-Fx,\\\s]+/).reduce((most, run) => Math.max(most, run.split(/[^0-9a-fA-F]+/).filter((d) => d.length >= 2).length), 0)
+    // Runs of 63, 64 and 65 base64 characters and the shortest 8-unit hex chain (23 characters), at every offset around the probes.
+    const synthetic = [63, 64, 65, 130].flatMap((len) => Array.from({ length: 70 }, (_, at) => `${"(".repeat(at)}${"Ab3+".repeat(40).slice(0, len)})`))
+    const hex = Array.from({ length: 50 }, (_, at) => `${"(".repeat(at)}${"0a,".repeat(8).slice(0, 23)}(`)
+    const hex7 = Array.from({ length: 50 }, (_, at) => `${"(".repeat(at)}${"0a,".repeat(7)}(`)
+    for (const text of [...synthetic, ...hex, ...hex7, "", "é2½", ...files.map((f) => f.content)]) {
+      const p = charProfile(text)
+      const runs = base64(text)
+      expect({ alpha: p.alpha, alnum: p.alnum, longest: p.base64Longest, total: p.base64Total, hex8: p.hexUnitBound >= 8 }, text.slice(0, 40)).toEqual({
+        alpha: text.split("").filter((c) => /\p{L}/u.test(c)).length,
+        alnum: text.split("").filter((c) => /[\p{L}\p{N}]/u.test(c)).length,
+        longest: runs.reduce((a, b) => Math.max(a, b), 0),
+        total: runs.reduce((s, n) => s + n, 0),
+        hex8: hexUnits(text) >= 8
+      })
     }
   })
 

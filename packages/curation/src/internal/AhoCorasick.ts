@@ -8,6 +8,7 @@
  * plus failure links. One pass over a text, no allocation per character.
  */
 import { isSpace, lowerTable } from "./text.ts"
+import { codeUnits } from "./units.ts"
 
 export interface Automaton {
   /** Index of the first pattern found in the text, or -1. */
@@ -122,8 +123,10 @@ export const build = (patterns: ReadonlyArray<string>): Automaton => {
 
   const search = (text: string): number => {
     let s = 0
-    for (let i = 0; i < text.length; i++) {
-      const a = code[text.charCodeAt(i)]!
+    const u = codeUnits(text)
+    const n = text.length
+    for (let i = 0; i < n; i++) {
+      const a = code[u[i]!]!
       if (a === SKIP) continue
       if (a === 0) {
         s = 0

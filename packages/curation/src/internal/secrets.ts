@@ -17,20 +17,19 @@ export interface Detector {
   /** Apply the generic-secret guards (entropy, UUID, templated, sequential, checksum). */
   readonly guarded: boolean
   /**
-   * A pattern every match contains, searched for all detectors at once in one pass before any
-   * detector runs (`undefined`: always run).
+   * Words one of which every match contains, searched for with every detector's words in one pass
+   * before any detector runs ({@link Prescan}); the detector runs only on texts holding one.
    */
-  readonly trigger?: string
+  readonly trigger?: { readonly words: ReadonlyArray<string>; readonly anyCase: boolean }
   /**
-   * For untriggered detectors: words every match contains at most `before` characters after its
-   * start (ASCII case variants spelled out). {@link matches} tries the pattern only there, not at
-   * every position (a case-insensitive list of keywords is tried at every position of the file).
+   * For untriggered detectors: words (any ASCII case) every match contains at most `before`
+   * characters after its start. {@link matches} tries the pattern only there, not at every position
+   * (a case-insensitive list of keywords is tried at every position of the file).
    */
   readonly anchor?: { readonly words: ReadonlyArray<string>; readonly before: number }
 }
 
-/** `[Kk][Ee][Yy]`: a word matched case-insensitively as `/i` without `u` does (ASCII letters only). */
-const anyCase = (word: string): string => word.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`)
+const exactly = (...words: ReadonlyArray<string>) => ({ words, anyCase: false })
 
 export const detectors: ReadonlyArray<Detector> = [
   {
@@ -38,29 +37,29 @@ export const detectors: ReadonlyArray<Detector> = [
     pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----\r?\n([\s\S]{16,}?)\r?\n-----END \1-----/g,
     group: 2,
     guarded: false,
-    trigger: "-----BEGIN "
+    trigger: exactly("-----BEGIN ")
   },
-  { kind: "aws_access_key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g, group: 0, guarded: false, trigger: "AKIA|ASIA|ABIA|ACCA|A3T" },
+  { kind: "aws_access_key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g, group: 0, guarded: false, trigger: exactly("AKIA", "ASIA", "ABIA", "ACCA", "A3T") },
   {
     kind: "aws_secret_key",
     pattern: /aws[\w-]{0,20}?(?:secret|key)[\w-]{0,20}["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
     guarded: false,
-    trigger: "[Aa][Ww][Ss]"
+    trigger: { words: ["aws"], anyCase: true }
   },
-  { kind: "github_token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{82})\b/g, group: 0, guarded: false, trigger: "gh[pousr]_|github_pat_" },
-  { kind: "gitlab_token", pattern: /\bgl(?:pat|ptt|dt|rt)-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g, group: 0, guarded: false, trigger: "gl(?:pat|ptt|dt|rt)-" },
+  { kind: "github_token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{82})\b/g, group: 0, guarded: false, trigger: exactly("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_") },
+  { kind: "gitlab_token", pattern: /\bgl(?:pat|ptt|dt|rt)-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g, group: 0, guarded: false, trigger: exactly("glpat-", "glptt-", "gldt-", "glrt-") },
   {
     kind: "slack_token",
     pattern: /\bxox[abposr]-(?:\d+-)+[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
     group: 0,
     guarded: false,
-    trigger: "xox[abposr]-|hooks\\.slack\\.com"
+    trigger: exactly("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "hooks.slack.com")
   },
-  { kind: "stripe_key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99}\b/g, group: 0, guarded: false, trigger: "k_(?:live|test)_" },
-  { kind: "npm_token", pattern: /\bnpm_[A-Za-z0-9]{36}\b|_authToken\s*=\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g, group: 0, guarded: false, trigger: "npm_|_authToken" },
-  { kind: "google_api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, group: 0, guarded: false, trigger: "AIza" },
-  { kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, group: 0, guarded: false, trigger: "eyJ" },
+  { kind: "stripe_key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99}\b/g, group: 0, guarded: false, trigger: exactly("k_live_", "k_test_") },
+  { kind: "npm_token", pattern: /\bnpm_[A-Za-z0-9]{36}\b|_authToken\s*=\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g, group: 0, guarded: false, trigger: exactly("npm_", "_authToken") },
+  { kind: "google_api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, group: 0, guarded: false, trigger: exactly("AIza") },
+  { kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, group: 0, guarded: false, trigger: exactly("eyJ") },
   {
     kind: "password",
     // A quoted value assigned to a password-named key (`password = "..."`, `DB_PASSWORD: '...'`,
@@ -95,34 +94,30 @@ export const detectors: ReadonlyArray<Detector> = [
   }
 ]
 
-const anchors = detectors.map((d) =>
-  d.anchor === undefined
-    ? undefined
-    : { words: new RegExp(d.anchor.words.map(anyCase).join("|"), "g"), sticky: new RegExp(d.pattern.source, d.pattern.flags.replace("g", "") + "y"), before: d.anchor.before }
-)
+const sticky = detectors.map((d) => new RegExp(d.pattern.source, d.pattern.flags.replace("g", "") + "y"))
 
 /**
  * Every match of detector `k`'s pattern, in order: the same leftmost, non-overlapping matches as
  * `pattern.exec` in a loop. With an anchor, the pattern is tried (sticky) only at the positions a
- * match can start from: up to `before` characters before each anchor word, found overlapping.
+ * match can start from: up to `before` characters before each anchor word (`starts`, ascending, from
+ * the {@link Prescan}).
  */
-export const matches = (k: number, content: string, found: (m: RegExpExecArray) => void): void => {
-  const a = anchors[k]
+export const matches = (k: number, content: string, starts: ReadonlyArray<number>, found: (m: RegExpExecArray) => void): void => {
+  const anchor = detectors[k]!.anchor
   let m: RegExpExecArray | null
-  if (a === undefined) {
+  if (anchor === undefined) {
     const pattern = detectors[k]!.pattern
     pattern.lastIndex = 0
     while ((m = pattern.exec(content)) !== null) found(m)
     return
   }
+  const re = sticky[k]!
   let next = 0
-  let w: RegExpExecArray | null
-  a.words.lastIndex = 0
-  while ((w = a.words.exec(content)) !== null) {
-    a.words.lastIndex = w.index + 1
-    for (let at = Math.max(next, w.index - a.before); at <= w.index; at++) {
-      a.sticky.lastIndex = at
-      m = a.sticky.exec(content)
+  for (let w = 0; w < starts.length; w++) {
+    const word = starts[w]!
+    for (let at = Math.max(next, word - anchor.before); at <= word; at++) {
+      re.lastIndex = at
+      m = re.exec(content)
       next = at + 1
       if (m === null) continue
       next = at + m[0].length
@@ -130,23 +125,6 @@ export const matches = (k: number, content: string, found: (m: RegExpExecArray) 
       break
     }
   }
-}
-
-/** One pattern with a named group per triggered detector (`t0`, `t1`, ...). */
-export const triggers = new RegExp(
-  detectors.flatMap((d, i) => (d.trigger === undefined ? [] : [`(?<t${i}>${d.trigger})`])).join("|"),
-  "g"
-)
-
-/** Which detectors may match in a text: untriggered ones always, the others when their trigger occurs. */
-export const armed = (content: string, out: Uint8Array): Uint8Array => {
-  for (let i = 0; i < detectors.length; i++) out[i] = detectors[i]!.trigger === undefined ? 1 : 0
-  triggers.lastIndex = 0
-  let m: RegExpExecArray | null
-  while ((m = triggers.exec(content)) !== null) {
-    for (const name in m.groups) if (m.groups[name] !== undefined) out[Number(name.slice(1))] = 1
-  }
-  return out
 }
 
 /** The line of `content` holding `[start, end)`. */

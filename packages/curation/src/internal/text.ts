@@ -2,6 +2,7 @@
  * Character tables and single-pass text measurements shared by the filters. Built once per process,
  * read from typed arrays in the hot loops (no per-character allocation).
  */
+import { codeUnits } from "./units.ts"
 
 const LETTER = 1
 const NUMBER = 2
@@ -49,10 +50,9 @@ export interface Profile extends LineStats, AlphaCounts {
   readonly base64Longest: number
   readonly base64Total: number
   /**
-   * An upper bound on the units of a match of the encoded-data hex pattern: the most runs of two or
-   * more hex digits in one run of the characters such a match is made of (hex digits, `x`, `,`,
-   * `\\`, whitespace); each unit's two digits are such a run. Below 8 the pattern cannot match, and
-   * the exact scan is skipped.
+   * The hex pattern's prefilter: at least 8 exactly when some run of the characters a hex-pattern
+   * match is made of (hex digits, `x`, `,`, `\\`, whitespace) holds 8 or more runs of two or more hex
+   * digits (each unit of a match is such a run), else below 8, and the exact scan is skipped.
    */
   readonly hexUnitBound: number
 }
@@ -73,6 +73,21 @@ const profileClasses = (): Uint8Array => {
   }
   for (let c = 0; c < 65536; c++) if (isSpace(c) || c === 44 || c === 92 || c === 120) t[c]! |= 64
   profileTable = t
+  return t
+}
+
+/**
+ * Letters and letters-or-numbers counted by one integer addition per code unit: letter + 2^16 *
+ * (letter or number), summed over blocks of 2^15 - 1 units so that a block's sum stays below 2^31.
+ */
+const BLOCK = 32767
+let countTable: Int32Array | undefined
+const letterCounts = (): Int32Array => {
+  if (countTable !== undefined) return countTable
+  const classes = charClasses()
+  const t = new Int32Array(65536)
+  for (let c = 0; c < 65536; c++) t[c] = (classes[c]! & LETTER) | (classes[c]! !== 0 ? 0x10000 : 0)
+  countTable = t
   return t
 }
 
@@ -138,33 +153,60 @@ export const profile = (text: string): Profile => ({ ...lineStats(text), ...char
 /** The per-character part of a {@link Profile}. */
 export type CharProfile = Omit<Profile, keyof LineStats>
 
-/** Letters, base64 runs and the hex-chain bound in one pass (one table read per code unit). */
+/**
+ * Letters, base64 runs and the hex-chain prefilter. Letters are counted in one pass (one table read
+ * and one integer addition per code unit). The runs are found by probing: a maximal run of 64 or more base64
+ * characters contains a position that is a multiple of 64, and a run of hex-pattern characters
+ * holding 8 units (at least 8 x 2 digits + 7 separators = 23 characters) a multiple of 23; only
+ * the runs through those positions are measured, each once.
+ */
 export const charProfile = (text: string): CharProfile => {
-  const table = profileClasses()
-  // Branch-free counting (a run's length is masked to 0 by a character outside its class); the
-  // only branches are the rare "run reached 64" and "new longest hex run" ones.
-  let alpha = 0, alnum = 0, run = 0, longest = 0, total = 0, digits = 0, units = 0, unitsMax = 0
   const n = text.length
-  for (let i = 0; i < n; i++) {
-    const k = table[text.charCodeAt(i)]!
-    alpha += k & 1
-    alnum += (k | (k >> 1)) & 1
-    run = (run + 1) & -((k >> 2) & 1)
-    if (run >= 64) {
-      // In a maximal run of 64 or more: count its first 64 characters once, then each one more.
-      total += run === 64 ? 64 : 1
-      if (run > longest) longest = run
-    }
-    // A run of 2+ hex digits ends here (at a non-hex character): one more possible unit in the
-    // current run of hex-pattern characters, which this character continues or ends.
-    const hexDigit = (k >> 5) & 1
-    units += ((1 - digits) >>> 31) & (hexDigit ^ 1)
-    if (units > unitsMax) unitsMax = units
-    units &= -((k >> 6) & 1)
-    digits = (digits + 1) & -hexDigit
+  const u = codeUnits(text)
+  let alpha = 0, alnum = 0
+  const counts = letterCounts()
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK)
+    let sum = 0
+    for (let i = from; i < to; i++) sum = (sum + counts[u[i]!]!) | 0
+    alpha += sum & 0xffff
+    alnum += sum >>> 16
   }
-  if (digits >= 2 && units + 1 > unitsMax) unitsMax = units + 1
-  return { length: n, alpha, alnum, base64Longest: longest, base64Total: total, hexUnitBound: unitsMax }
+  const table = profileClasses()
+  let longest = 0, total = 0, covered = 0
+  for (let p = 63; p < n; p += 64) {
+    if (p < covered || (table[u[p]!]! & 4) === 0) continue
+    let a = p, b = p + 1
+    while (a > covered && (table[u[a - 1]!]! & 4) !== 0) a--
+    while (b < n && (table[u[b]!]! & 4) !== 0) b++
+    covered = b
+    if (b - a >= 64) {
+      total += b - a
+      if (b - a > longest) longest = b - a
+    }
+  }
+  let hexUnitBound = 0
+  covered = 0
+  for (let p = 22; p < n; p += 23) {
+    if (p < covered || (table[u[p]!]! & 64) === 0) continue
+    let a = p, b = p + 1
+    while (a > covered && (table[u[a - 1]!]! & 64) !== 0) a--
+    while (b < n && (table[u[b]!]! & 64) !== 0) b++
+    covered = b
+    if (b - a < 23) continue
+    // Runs of two or more hex digits in [a, b).
+    let units = 0, digits = 0
+    for (let i = a; i < b; i++) {
+      if ((table[u[i]!]! & 32) !== 0) digits++
+      else {
+        if (digits >= 2) units++
+        digits = 0
+      }
+    }
+    if (digits >= 2) units++
+    if (units > hexUnitBound) hexUnitBound = units
+  }
+  return { length: n, alpha, alnum, base64Longest: longest, base64Total: total, hexUnitBound }
 }
 
 /** The first `n` lines of a text (one slice, no split of the whole text). */
