@@ -5,6 +5,7 @@ import * as zlib from "node:zlib"
 import * as Benchmark from "../src/Benchmark.ts"
 import * as Decontaminate from "../src/Decontaminate.ts"
 import { forEachNgram } from "../src/internal/ngrams.ts"
+import * as WuManber from "../src/internal/WuManber.ts"
 import { BenchmarkLoadError } from "../src/Errors.ts"
 import { humanEvalFile, packageFiles, plantText, respace, rng, tempDir } from "./support/corpus.ts"
 
@@ -28,6 +29,27 @@ describe("Benchmark.load", () => {
     expect(() => Benchmark.load({ name: "B", file, fields: ["q"] })).toThrow(`${file}:2 (field q): not a string`)
     fs.writeFileSync(file, `{"q": "a"}\nnot json\n`)
     expect(() => Benchmark.load({ name: "B", file, fields: ["q"] })).toThrow(`${file}:2: not JSON`)
+  })
+})
+
+describe("the block-shift matcher", () => {
+  it("finds the first-starting pattern that normalising and indexOf find, on random texts and pattern sets", () => {
+    const next = rng(17)
+    const pick = (chars: string, n: number) => Array.from({ length: n }, () => chars[Math.floor(next() * chars.length)]).join("")
+    for (let trial = 0; trial < 3000; trial++) {
+      // Short patterns (1-8 letters, so blocks of 1-3) over a small alphabet: many overlaps and near-misses.
+      const patterns = Array.from({ length: 1 + Math.floor(next() * 6) }, () => WuManber.normalize(pick("abcA", 1 + Math.floor(next() * 8))))
+      const text = pick("abcdAB \n\t", Math.floor(next() * 80))
+      const flat = WuManber.normalize(text)
+      let first = -1
+      for (const p of patterns) {
+        const at = p.length === 0 ? -1 : flat.indexOf(p)
+        if (at >= 0 && (first < 0 || at < first)) first = at
+      }
+      const found = WuManber.build(patterns).search(text)
+      if (first < 0) expect(found, JSON.stringify({ patterns, text })).toBe(-1)
+      else expect(found >= 0 && flat.startsWith(patterns[found]!, first), JSON.stringify({ patterns, text, found })).toBe(true)
+    }
   })
 })
 
