@@ -7,9 +7,10 @@
  * Three sets of files: the source files values are planted into (JS/TS under 200,000 characters),
  * every code file, and metadata / license / docs files (package.json, *LICENSE*, COPYING*, NOTICE*,
  * AUTHORS*, CONTRIBUTORS*, *.md, *.markdown), which credit their authors on purpose. Every detection
- * is a false positive, an attribution notice or a leak (rule below); per MB of each set under
- * `attribution: "redact"` (StarCoder2: every detection is replaced) and `attribution: "keep"` (what
- * is replaced: detections outside attribution notices), with samples. Goal: under 1 per MB.
+ * is a false positive, an attribution notice or a leak (rule below). Goal: false positives + leaks
+ * under 1 per MB. Attribution notices credit their authors on purpose (neither mistaken nor leaked)
+ * and are counted apart, with what is redacted under `attribution: "redact"` (the StarCoder2
+ * default: every detection) and `attribution: "keep"` (detections outside notices); with samples.
  */
 import * as fs from "node:fs"
 import * as Pii from "../src/Pii.ts"
@@ -87,14 +88,16 @@ for (const f of files) {
 
 const perMB = (n: number, bytes: number) => (n / (bytes / 1e6)).toFixed(2)
 const total = (t: Tally, v: Verdict) => [...t.found.values()].reduce((s, k) => s + k[v].length, 0)
-console.log("\nPII detections per MB on the unmodified files (goal < 1 per MB)")
-console.log("  redact (StarCoder2: all detections) = false positives + attribution + leaks; keep (what is redacted) = false positives + leaks outside notices")
+console.log("\nPII detections per MB on the unmodified files. Goal: false positives + leaks below 1 per MB.")
+console.log("  Attribution notices (names and addresses their owners publish as credit: copyright and @author lines, package.json")
+console.log("  credits, AUTHORS and license files) are neither, and are counted apart: the default (StarCoder2) redacts them too,")
+console.log("  `attribution: \"keep\"` leaves them.")
 for (const { label, tally } of Object.values(sets)) {
   const [fp, attr, leak] = verdicts.map((v) => total(tally, v))
   console.log(
-    `  ${label} (${(tally.bytes / 1e6).toFixed(1)} MB): redact ${perMB(fp! + attr! + leak!, tally.bytes)}/MB ` +
-      `(false positives ${perMB(fp!, tally.bytes)}, attribution ${perMB(attr!, tally.bytes)}, leaks ${perMB(leak!, tally.bytes)}); ` +
-      `keep ${perMB(fp! - tally.inNotices + leak!, tally.bytes)}/MB; counts ${fp} + ${attr} + ${leak}, ${fp! - tally.inNotices + leak!} under keep`
+    `  ${label} (${(tally.bytes / 1e6).toFixed(1)} MB): false positives + leaks ${perMB(fp! + leak!, tally.bytes)}/MB ` +
+      `(${perMB(fp!, tally.bytes)} + ${perMB(leak!, tally.bytes)}; ${fp} + ${leak}); attribution notices ${perMB(attr!, tally.bytes)}/MB (${attr}); ` +
+      `redacted: default ${perMB(fp! + attr! + leak!, tally.bytes)}/MB, keep ${perMB(fp! - tally.inNotices + leak!, tally.bytes)}/MB`
   )
 }
 for (const [name, { label, tally }] of Object.entries(sets)) {
