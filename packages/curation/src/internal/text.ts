@@ -154,11 +154,27 @@ export const profile = (text: string): Profile => ({ ...lineStats(text), ...char
 export type CharProfile = Omit<Profile, keyof LineStats>
 
 /**
+ * Each maximal run of code units whose class in `table` has `bit`, at least `min` long: found by
+ * probing every `min`-th position (such a run always covers one) and measuring only the runs through
+ * a probe, each once.
+ */
+const probedRuns = (u: Uint16Array, n: number, table: Uint8Array, bit: number, min: number, found: (start: number, end: number) => void): void => {
+  let covered = 0
+  for (let p = min - 1; p < n; p += min) {
+    if (p < covered || (table[u[p]!]! & bit) === 0) continue
+    let a = p, b = p + 1
+    while (a > covered && (table[u[a - 1]!]! & bit) !== 0) a--
+    while (b < n && (table[u[b]!]! & bit) !== 0) b++
+    covered = b
+    if (b - a >= min) found(a, b)
+  }
+}
+
+/**
  * Letters, base64 runs and the hex-chain prefilter. Letters are counted in one pass (one table read
- * and one integer addition per code unit). The runs are found by probing: a maximal run of 64 or more base64
- * characters contains a position that is a multiple of 64, and a run of hex-pattern characters
- * holding 8 units (at least 8 x 2 digits + 7 separators = 23 characters) a multiple of 23; only
- * the runs through those positions are measured, each once.
+ * and one integer addition per code unit). The runs are probed ({@link probedRuns}): base64 runs of
+ * 64 or more, and runs of hex-pattern characters long enough to hold 8 units (8 x 2 digits + 7
+ * separators = 23 characters).
  */
 export const charProfile = (text: string): CharProfile => {
   const n = text.length
@@ -173,27 +189,13 @@ export const charProfile = (text: string): CharProfile => {
     alnum += sum >>> 16
   }
   const table = profileClasses()
-  let longest = 0, total = 0, covered = 0
-  for (let p = 63; p < n; p += 64) {
-    if (p < covered || (table[u[p]!]! & 4) === 0) continue
-    let a = p, b = p + 1
-    while (a > covered && (table[u[a - 1]!]! & 4) !== 0) a--
-    while (b < n && (table[u[b]!]! & 4) !== 0) b++
-    covered = b
-    if (b - a >= 64) {
-      total += b - a
-      if (b - a > longest) longest = b - a
-    }
-  }
+  let longest = 0, total = 0
+  probedRuns(u, n, table, 4, 64, (a, b) => {
+    total += b - a
+    if (b - a > longest) longest = b - a
+  })
   let hexUnitBound = 0
-  covered = 0
-  for (let p = 22; p < n; p += 23) {
-    if (p < covered || (table[u[p]!]! & 64) === 0) continue
-    let a = p, b = p + 1
-    while (a > covered && (table[u[a - 1]!]! & 64) !== 0) a--
-    while (b < n && (table[u[b]!]! & 64) !== 0) b++
-    covered = b
-    if (b - a < 23) continue
+  probedRuns(u, n, table, 64, 23, (a, b) => {
     // Runs of two or more hex digits in [a, b).
     let units = 0, digits = 0
     for (let i = a; i < b; i++) {
@@ -205,7 +207,7 @@ export const charProfile = (text: string): CharProfile => {
     }
     if (digits >= 2) units++
     if (units > hexUnitBound) hexUnitBound = units
-  }
+  })
   return { length: n, alpha, alnum, base64Longest: longest, base64Total: total, hexUnitBound }
 }
 
