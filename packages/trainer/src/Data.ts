@@ -5,7 +5,10 @@
  *
  * @since 0.1.0
  */
-import { TokenDataset } from "@pretrain/packing"
+import { Settings, TokenDataset } from "@pretrain/packing"
+import type { Tokenizer } from "@pretrain/tokenizer"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as Batch from "./Batch.ts"
 import type { PackedSequence } from "./Batch.ts"
 import { TrainerError } from "./Errors.ts"
@@ -48,6 +51,34 @@ export const fromTokens = (tokens: ArrayLike<number>, seqLen: number): Source =>
 export const openDataset = (dir: string): Source & { readonly close: () => void } => {
   const ds = TokenDataset.TokenDataset.open(dir)
   return { name: dir, size: ds.size, get: (i) => ds.get(i), close: () => ds.close() }
+}
+
+/**
+ * Checks that `tokenizer` (read from `file`) is the one a packed dataset was made with: `pack.json`
+ * (written by `pretrain pack`) records the tokenizer's digest, and ids from another tokenizer would
+ * train the model on the wrong tokens without any error. Directories without `pack.json` (datasets
+ * written by other tools) are not checked.
+ *
+ * @since 0.1.0 @category constructors
+ */
+export const checkTokenizer = (dir: string, tokenizer: Tokenizer, file: string): void => {
+  const meta = path.join(dir, "pack.json")
+  if (!fs.existsSync(meta)) return
+  let recorded: { readonly file?: unknown; readonly sha256?: unknown } | undefined
+  try {
+    recorded = (JSON.parse(fs.readFileSync(meta, "utf8")) as { settings?: { tokenizer?: { file?: unknown; sha256?: unknown } } }).settings?.tokenizer
+  } catch (e) {
+    throw new TrainerError({ file: meta, reason: `not JSON: ${(e as Error).message}` })
+  }
+  if (typeof recorded?.sha256 !== "string") return
+  const digest = Settings.tokenizerDigest(tokenizer)
+  if (digest !== recorded.sha256) {
+    throw new TrainerError({
+      file,
+      reason: `not the tokenizer ${dir} was packed with (pack.json: ${typeof recorded.file === "string" ? recorded.file : "a tokenizer"}, ` +
+        `sha256 ${recorded.sha256.slice(0, 12)}; this one ${digest.slice(0, 12)}): its ids would mean other tokens`
+    })
+  }
 }
 
 /**

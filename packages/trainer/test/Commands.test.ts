@@ -1,5 +1,5 @@
 import { NodeServices } from "@effect/platform-node"
-import { TokenDataset } from "@pretrain/packing"
+import { Pack, TokenDataset } from "@pretrain/packing"
 import { Trainer as BpeTrainer } from "@pretrain/tokenizer"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
@@ -96,6 +96,24 @@ describe("pretrain train / sample", () => {
     expect(sampled.stdout.startsWith("def")).toBe(true)
     const missing = await run(train, [...common, "--lora", "--out", path.join(dir, "nobase"), "--steps", "1"])
     expect(missing.stderr).toMatch(/--lora needs --base/)
+  }, 60_000)
+
+  it("refuses a tokenizer other than the one `pretrain pack` recorded in pack.json", async () => {
+    const input = path.join(dir, "docs")
+    fs.mkdirSync(input, { recursive: true })
+    const docs = Array.from({ length: 12 }, (_, i) => ({ repo_name: `org/r${i % 3}`, path: `m${i}.py`, content: `def add_${i % 7}(a, b):\n    return a + b * ${i % 3}\n` }))
+    fs.writeFileSync(path.join(input, "docs.jsonl"), docs.map((d) => JSON.stringify(d)).join("\n") + "\n")
+    const packed = path.join(dir, "packed")
+    await Effect.runPromise(Pack.run({ input, tokenizer: tokenizerFile, out: packed, seqLen: 48, seed: 1, format: "megatron", layout: "starcoder1" }, { workers: 0 }))
+    const other = path.join(dir, "other-tokenizer.json")
+    BpeTrainer.train(["x = 1\n", "y = 2\n"], { vocabSize: 280, special: "starcoder" }).tokenizer.saveSync(other)
+    const common = ["--data", packed, "--model", "gpt2-nano", "--batch-size", "2", "--seq-len", "48", "--eval-fraction", "0", "--steps", "1"]
+    const wrong = await run(train, [...common, "--tokenizer", other, "--out", path.join(dir, "wrong")])
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/other-tokenizer\.json: not the tokenizer .*packed was packed with \(pack\.json: .*tokenizer\.json, sha256 [0-9a-f]{12}; this one [0-9a-f]{12}\)/)
+    expect(fs.existsSync(path.join(dir, "wrong"))).toBe(false)
+    const right = await run(train, [...common, "--tokenizer", tokenizerFile, "--out", path.join(dir, "right")])
+    expect(right.code, right.stderr).toBe(0)
   }, 60_000)
 
   it("names the bad flag value", async () => {

@@ -95,6 +95,7 @@ interface TrainFlags {
 /** The run `pretrain train` describes (model, data, resume state, options) and the data source to close after it. */
 const prepare = (o: TrainFlags, log: (line: string) => void): { readonly run: Trainer.Run; readonly close: () => void } => {
   const tokenizer = Option.isSome(o.tokenizer) ? Tokenizer.fromFileSync(o.tokenizer.value) : undefined
+  if (tokenizer && Option.isSome(o.tokenizer)) Data.checkTokenizer(o.data, tokenizer, o.tokenizer.value)
   const source = Data.openDataset(o.data)
   try {
     const existing = Checkpoint.latest(path.join(o.out, "checkpoints"))
