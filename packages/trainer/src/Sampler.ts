@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import { Random } from "./internal/random.ts"
 
 /** @since 0.1.0 @category models */
 export interface SamplerOptions {
@@ -66,58 +67,12 @@ export const validate = (options: SamplerOptions): void => {
 }
 
 /**
- * xoshiro128** (Blackman and Vigna): 32-bit state words, period 2^128 - 1, seeded through
- * splitmix32 from both halves of a safe integer.
+ * The seeded generator sampling draws from: xoshiro128** seeded through SplitMix32 from both
+ * halves of a safe integer.
  *
  * @since 0.1.0 @category models
  */
-export class Random {
-  private a = 0
-  private b = 0
-  private c = 0
-  private d = 0
-
-  constructor(seed: number) {
-    this.reseed(seed)
-  }
-
-  /** Restart the sequence of `seed`. */
-  reseed(seed: number): void {
-    let s = (seed >>> 0) ^ Math.imul(Math.floor(seed / 0x1_0000_0000) | 0, 0x9e3779b1)
-    const next = () => {
-      s = (s + 0x9e3779b9) | 0
-      let z = s
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-      return (z ^ (z >>> 16)) >>> 0
-    }
-    this.a = next()
-    this.b = next()
-    this.c = next()
-    this.d = next()
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1
-  }
-
-  /** The next 32 random bits as an unsigned integer. */
-  nextUint32(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0
-    const t = this.b << 9
-    this.c ^= this.a
-    this.d ^= this.b
-    this.b ^= this.c
-    this.a ^= this.d
-    this.c ^= t
-    this.d = rotl(this.d, 11)
-    return r
-  }
-
-  /** A uniform number in [0, 1) with 32 random bits. */
-  next(): number {
-    return this.nextUint32() / 0x1_0000_0000
-  }
-}
-
-const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k))
+export { Random }
 
 /**
  * The index of the largest of the first `size` values (the first one on ties); NaN never wins. 0
@@ -271,7 +226,7 @@ export class Sampler {
       total += e
     }
     if (this.topP >= 1) {
-      let u = this.random.next() * total
+      let u = this.random.uniform() * total
       let last = 0
       for (let i = 0; i < n; i++) {
         const e = p[i]!
@@ -314,7 +269,7 @@ export class Sampler {
   /** Draw from `ids[0..size)` in proportion to their probabilities, which sum to `total`. */
   private draw(ids: Int32Array, size: number, total: number): number {
     const p = this.probs
-    let u = this.random.next() * total
+    let u = this.random.uniform() * total
     for (let c = 0; c < size; c++) {
       const id = ids[c]!
       u -= p[id]!

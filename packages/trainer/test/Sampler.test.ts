@@ -34,7 +34,7 @@ describe("Random", () => {
   it("repeats the sequence of a seed and differs between seeds", () => {
     const draw = (seed: number) => {
       const r = new Random(seed)
-      return Array.from({ length: 64 }, () => r.nextUint32())
+      return Array.from({ length: 64 }, () => r.nextU32())
     }
     expect(draw(7)).toEqual(draw(7))
     expect(draw(7)).not.toEqual(draw(8))
@@ -48,7 +48,7 @@ describe("Random", () => {
     const n = 100_000
     let outside = 0
     for (let i = 0; i < n; i++) {
-      const u = r.next()
+      const u = r.uniform()
       if (!(u >= 0 && u < 1)) outside++
       else bins[Math.floor(u * 10)]!++
     }
@@ -62,7 +62,7 @@ describe("Sampler", () => {
     const r = new Random(3)
     const sampler = new Sampler(100, { temperature: 0, topP: 0.5, topK: 7 })
     for (let t = 0; t < 50; t++) {
-      const logits = Float32Array.from({ length: 100 }, () => r.next() * 10 - 5)
+      const logits = Float32Array.from({ length: 100 }, () => r.uniform() * 10 - 5)
       const best = logits.indexOf(Math.max(...logits))
       expect(sampler.sample(logits)).toBe(best)
     }

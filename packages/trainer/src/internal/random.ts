@@ -1,13 +1,22 @@
-/** A seeded generator (SplitMix32 seeding xoshiro128**) with uniform and normal draws; bit-reproducible. */
+/**
+ * xoshiro128** (Blackman and Vigna: 32-bit state words, period 2^128 - 1) seeded through SplitMix32,
+ * with uniform and normal draws; bit-reproducible. Weight initialisation, data order, LoRA and
+ * sampling all draw from it.
+ */
 export class Random {
-  private s0: number
-  private s1: number
-  private s2: number
-  private s3: number
+  private s0 = 0
+  private s1 = 0
+  private s2 = 0
+  private s3 = 0
   private spare: number | undefined
 
   constructor(seed: number) {
-    let x = seed >>> 0
+    this.reseed(seed)
+  }
+
+  /** Restart the sequence of `seed` (a safe integer: both 32-bit halves seed the state). */
+  reseed(seed: number): void {
+    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 0x1_0000_0000) | 0, 0x9e3779b1)
     const next = () => {
       x = (x + 0x9e3779b9) >>> 0
       let z = x
@@ -19,6 +28,8 @@ export class Random {
     this.s1 = next()
     this.s2 = next()
     this.s3 = next()
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1
+    this.spare = undefined
   }
 
   /** Uniform 32-bit unsigned integer. */
