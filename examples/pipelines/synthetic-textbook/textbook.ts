@@ -20,7 +20,10 @@ export type TextbookOptions = {
   readonly styles?: ReadonlyArray<Cosmopedia.Style> | undefined
   /** A seeded sample of this many prompts (default: every seed x audience x style). */
   readonly n?: number | undefined
-  /** Seed of the sample and of per-prompt choices (default 0); the server samples with its own. */
+  /**
+   * Seed of the sample, of per-prompt choices and of each request's sampling (derived from it and
+   * the prompt). Without one, the sample and choices use 0 and the server samples unseeded.
+   */
   readonly seed?: number | undefined
   /** Longest answer in tokens (default 2500, Cosmopedia's). */
   readonly maxTokens?: number | undefined
@@ -63,7 +66,9 @@ export const generateTextbook = (o: TextbookOptions): Effect.Effect<TextbookRepo
     const sampling = {
       maxTokens: o.maxTokens ?? 2500,
       temperature: o.temperature ?? 0.6,
-      topP: 0.95
+      topP: 0.95,
+      // With a seed, every request samples with its own seed derived from it (Cosmopedia.plan).
+      ...(o.seed === undefined ? {} : { seed: o.seed })
     }
     const { tasks, report: promptSet } = Cosmopedia.plan(o.seeds, { audiences: o.audiences, styles: o.styles, n: o.n, seed: o.seed, sampling })
     fs.mkdirSync(o.out, { recursive: true })

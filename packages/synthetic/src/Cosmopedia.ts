@@ -57,7 +57,11 @@ export interface Options {
   readonly seed?: number | undefined
   /** Longest extract embedded (default 1000 characters). */
   readonly maxExtractChars?: number | undefined
-  /** Sampling (default: 2500 tokens, temperature 0.6, top-p 0.95). */
+  /**
+   * Sampling (default: 2500 tokens, temperature 0.6, top-p 0.95). A `seed` seeds the whole run:
+   * each request samples with a seed derived from it and its prompt (seed document, audience and
+   * style), so a rerun asks for the same samples and no two requests share one.
+   */
   readonly sampling?: Sampling | undefined
 }
 
@@ -132,12 +136,14 @@ export const plan = (seeds: ReadonlyArray<Seed>, options: Options = {}): { reado
     const withTopic = seed.topic !== undefined && RequestId.seed32(`${seedValue}:${seed.id}:${audience}:${style}`) % 2 === 0
     const text = prompt(seed, audience, style, { maxExtractChars: options.maxExtractChars, withTopic })
     const params = { audience, style, seedHash: seed.hash, withTopic, maxExtractChars: options.maxExtractChars ?? 1000, ...sampling }
+    // One sampling seed per request, from the run's and the prompt's: reruns repeat, requests differ.
+    const requestSeed = sampling.seed === undefined ? undefined : RequestId.seed32(`${sampling.seed}:${seed.id}:${audience}:${style}`)
     const t = task({
       generator: "cosmopedia",
       template: `cosmopedia/${style}@${VERSION}`,
       seedIds: [seed.id],
       params,
-      run: Effect.flatMap(Llm.complete({ messages: [{ role: "user", content: text }], ...sampling }), (c) => {
+      run: Effect.flatMap(Llm.complete({ messages: [{ role: "user", content: text }], ...sampling, seed: requestSeed }), (c) => {
         const content = cleanBoilerplate(c.text)
         return content === ""
           ? Effect.fail(new Rejected({ reason: "empty", detail: "the model answered nothing" }))

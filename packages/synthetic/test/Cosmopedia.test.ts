@@ -1,5 +1,7 @@
+import { Effect, Layer, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Cosmopedia from "../src/Cosmopedia.ts"
+import * as Llm from "../src/Llm.ts"
 import * as Seeds from "../src/Seeds.ts"
 
 const seeds = [
@@ -54,6 +56,25 @@ describe("Cosmopedia prompts", () => {
     expect(changedSeed.filter((id) => !all.has(id))).toHaveLength(Cosmopedia.audiences.length * Object.keys(Cosmopedia.styles).length)
     const hotter = Cosmopedia.plan(seeds, { sampling: { temperature: 0.9 } }).tasks.map((t) => t.id)
     expect(hotter.some((id) => all.has(id))).toBe(false)
+  })
+
+  it("samples each request with its own seed derived from the run's: a rerun repeats them, no two requests share one", async () => {
+    // A backend that answers with the seed it was asked to sample with.
+    const echo = Layer.succeed(Llm.Llm, {
+      name: "echo",
+      model: "echo",
+      constrainsJson: false,
+      complete: (r: Llm.Request) => Effect.succeed({ text: `seed ${r.seed}`, finishReason: "stop", model: "echo" }),
+      stream: (r: Llm.Request) => Stream.make(`seed ${r.seed}`)
+    })
+    const seedsOf = (sampling: Llm.Sampling) =>
+      Effect.runPromise(Effect.forEach(Cosmopedia.plan(seeds, { n: 12, seed: 5, sampling }).tasks, (t) => Effect.map(t.run, (p) => p.content)).pipe(Effect.provide(echo)))
+    const first = await seedsOf({ seed: 7 })
+    expect(first.every((c) => /^seed \d+$/.test(c))).toBe(true)
+    expect(new Set(first).size).toBe(12)
+    expect(await seedsOf({ seed: 7 })).toEqual(first)
+    expect(new Set([...first, ...(await seedsOf({ seed: 8 }))]).size).toBe(24)
+    expect(await seedsOf({})).toEqual(Array.from({ length: 12 }, () => "seed undefined"))
   })
 
   it("refuses an unknown style and strips greeting boilerplate", () => {
