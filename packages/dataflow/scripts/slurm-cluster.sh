@@ -3,6 +3,8 @@
 # locally: installs Debian's slurmctld, slurmd and munge when missing, writes a slurm.conf whose
 # single node offers SLURM_LOCAL_CPUS task slots (default 8, more than the machine's cores: tasks
 # share them), and starts munged, slurmctld and slurmd. Idempotent; `stop` shuts the daemons down.
+# Job credentials live 30 s instead of Slurm's default 120 (`cred_expire`), which is also how long
+# a requeued job waits before it may start again.
 #
 #   sudo packages/dataflow/scripts/slurm-cluster.sh [start|stop|status]
 set -euo pipefail
@@ -43,6 +45,7 @@ SlurmUser=root
 SlurmctldPort=6817
 SlurmdPort=6818
 AuthType=auth/munge
+AuthInfo=cred_expire=30
 StateSaveLocation=$state/ctld
 SlurmdSpoolDir=$state/d
 SlurmctldPidFile=/run/slurmctld.pid
