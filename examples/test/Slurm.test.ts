@@ -10,7 +10,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Parquet, runPipelinePromise, Slurm } from "@pretrain/dataflow"
 import { Effect } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const examples = path.resolve(import.meta.dirname, "..")
 const workspace = path.resolve(examples, "..")
@@ -60,6 +60,7 @@ describe.runIf(available || required)("cluster-dedup on Slurm", () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pretrain-slurm-"))
     makeInput(path.join(tmp, "input"))
   })
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
   it("runs every stage as a job array, requeues a killed task, and writes what the local executor writes", async () => {
     const input = path.join(tmp, "input")
