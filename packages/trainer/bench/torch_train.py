@@ -1,6 +1,10 @@
-"""PyTorch peer of bench/train.bench.ts, one thread: matmul GFLOP/s and training tokens/s of the
-same model (exported by the bench as safetensors, run by the functional reference of
-test/parity/torch_reference.py) on the same batch shape. Prints one JSON line."""
+"""PyTorch peer of the trainer's benchmarks (bench/support.ts runs it): training tokens/s of the same
+model (exported by the bench as safetensors, run by the functional reference of
+test/parity/torch_reference.py) on the same batch shape, with AdamW and clipping, and matmul
+GFLOP/s on one CPU thread. The argument is a JSON spec: `dir` (the model), `B`, `T`, `steps`
+(timed after one warm-up step), `cuda` (train on CUDA when torch has it: fp32, TF32 off, wall time
+between synchronisations; otherwise one CPU thread, thread CPU time), `matmuls` (name to
+`[M, N, K]`) and `matmulSeconds`. Prints one JSON line."""
 import json
 import os
 import sys
@@ -17,8 +21,8 @@ def cpu_time():
 
 
 def matmul_gflops(m, n, k, seconds):
-    a = torch.randn(m, k)
-    b = torch.randn(n, k)
+    a = torch.randn(m, k, device="cpu")
+    b = torch.randn(n, k, device="cpu")
     (a @ b.t()).sum()
     reps, t0 = 0, cpu_time()
     while cpu_time() - t0 < seconds:
@@ -29,16 +33,22 @@ def matmul_gflops(m, n, k, seconds):
 
 def main():
     spec = json.loads(sys.argv[1])
-    torch.set_num_threads(1)
+    dev = "cuda" if spec.get("cuda", False) and torch.cuda.is_available() else "cpu"
+    if dev == "cuda":
+        torch.set_default_device(dev)
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    else:
+        torch.set_num_threads(1)
     torch.manual_seed(0)
     cfg = json.load(open(spec["dir"] + "/config.json"))["pretrain"]
     V, T, B = cfg["vocabSize"], spec["T"], spec["B"]
-    p = read_safetensors(spec["dir"] + "/model.safetensors")
-    params = [v.requires_grad_(True) for v in p.values()]
+    p = {k: v.to(dev).requires_grad_(True) for k, v in read_safetensors(spec["dir"] + "/model.safetensors").items()}
+    params = list(p.values())
     opt = torch.optim.AdamW(params, lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
-    tokens = torch.randint(0, V, (B, T))
-    targets = torch.randint(0, V, (B, T))
-    seg = torch.zeros(B, T, dtype=torch.long)
+    tokens = torch.randint(0, V, (B, T), device=dev)
+    targets = torch.randint(0, V, (B, T), device=dev)
+    seg = torch.zeros(B, T, dtype=torch.long, device=dev)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -47,16 +57,23 @@ def main():
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
 
+    def sync():
+        if dev == "cuda":
+            torch.cuda.synchronize()
+
+    clock = time.perf_counter if dev == "cuda" else cpu_time
     step()
-    t0, steps = cpu_time(), 0
-    while steps < spec["steps"]:
+    sync()
+    t0 = clock()
+    for _ in range(spec["steps"]):
         step()
-        steps += 1
-    sec = cpu_time() - t0
+    sync()
+    sec = clock() - t0
     result = {
         "torch": torch.__version__,
-        "tokensPerSec": B * T * steps / sec,
-        "matmul": {name: matmul_gflops(*shape, spec["matmulSeconds"]) for name, shape in spec.get("matmuls", {}).items()},
+        "device": torch.cuda.get_device_name() if dev == "cuda" else "one CPU thread",
+        "tokensPerSec": B * T * spec["steps"] / sec,
+        "matmul": {name: matmul_gflops(*shape, spec.get("matmulSeconds", 1)) for name, shape in spec.get("matmuls", {}).items()},
     }
     print(json.dumps(result))
 

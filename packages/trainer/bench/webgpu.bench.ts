@@ -15,15 +15,12 @@
 import { Gpu } from "@pretrain/gpu-kernels"
 import { Effect } from "effect"
 import { spawnSync } from "node:child_process"
-import * as fs from "node:fs"
 import * as os from "node:os"
-import * as path from "node:path"
-import * as Batch from "../src/Batch.ts"
-import * as Checkpoint from "../src/Checkpoint.ts"
 import * as Config from "../src/Config.ts"
 import { Model } from "../src/Model.ts"
-import { AdamW, defaults as adamw } from "../src/Optimizer.ts"
+import { defaults as adamw } from "../src/Optimizer.ts"
 import { GpuModel } from "../src/webgpu/GpuModel.ts"
+import { cpuTrainingTokensPerSec, syntheticBatch, torchPeer } from "./support.ts"
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const B = env("BENCH_B", 4)
@@ -35,31 +32,11 @@ const size = Config.sizes[sizeName]!
 const peakFlops = env("BENCH_PEAK_FLOPS", 50e9 * os.availableParallelism())
 const N = B * T
 
-const batch = Batch.alloc(B, T)
-for (let i = 0; i < N; i++) {
-  batch.tokens[i] = (i * 2654435761) % V
-  batch.targets[i] = (i * 40503) % V
-}
+const batch = syntheticBatch(B, T, V)
 
-const threadSeconds = () => process.threadCpuUsage().user / 1e6
 const processSeconds = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
-}
-
-/** CPU backend, one thread: tokens per CPU-second. */
-const cpuTraining = (model: Model): number => {
-  const opt = AdamW.forModel(model)
-  const step = () => {
-    model.zeroGrad()
-    model.forward(batch, 1)
-    model.backward()
-    opt.update(model.params, model.grads, 1e-4, 1)
-  }
-  step()
-  const t0 = threadSeconds()
-  for (let s = 0; s < steps; s++) step()
-  return (N * steps) / (threadSeconds() - t0)
 }
 
 /** WebGPU backend: tokens per wall second and per process CPU-second. */
@@ -74,68 +51,6 @@ const gpuTraining = async (gpu: Gpu.GpuContext, model: Model): Promise<{ wall: n
     return { wall: (N * steps) / ((performance.now() - w0) / 1000), cpu: (N * steps) / (processSeconds() - c0) }
   } finally {
     gm.destroy()
-  }
-}
-
-/**
- * The PyTorch peer: the parity test's functional reference of both variants, trained with AdamW and
- * clipping on the same weights and batch shape, on CUDA when torch has it (fp32, TF32 off; timed
- * between synchronisations) and otherwise on one CPU thread (thread CPU time). Prints one JSON line.
- */
-const TORCH_PEER = `
-import json, sys, time
-import torch
-spec = json.loads(sys.argv[1])
-sys.path.insert(0, spec["parity"])
-from torch_reference import forward, read_safetensors
-dev = "cuda" if torch.cuda.is_available() else "cpu"
-if dev == "cuda":
-    torch.set_default_device(dev)
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-else:
-    torch.set_num_threads(1)
-torch.manual_seed(0)
-cfg = json.load(open(spec["dir"] + "/config.json"))["pretrain"]
-V, T, B = cfg["vocabSize"], spec["T"], spec["B"]
-p = {k: v.to(dev).requires_grad_(True) for k, v in read_safetensors(spec["dir"] + "/model.safetensors").items()}
-params = list(p.values())
-opt = torch.optim.AdamW(params, lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
-tokens = torch.randint(0, V, (B, T), device=dev)
-targets = torch.randint(0, V, (B, T), device=dev)
-seg = torch.zeros(B, T, dtype=torch.long, device=dev)
-def step():
-    opt.zero_grad(set_to_none=True)
-    loss = forward(p, cfg, tokens, targets, seg)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
-    opt.step()
-def sync():
-    if dev == "cuda":
-        torch.cuda.synchronize()
-clock = time.perf_counter if dev == "cuda" else time.thread_time
-step()
-sync()
-t0 = clock()
-for _ in range(spec["steps"]):
-    step()
-sync()
-print(json.dumps({"device": torch.cuda.get_device_name() if dev == "cuda" else "one CPU thread", "tokensPerSec": B * T * spec["steps"] / (clock() - t0)}))
-`
-
-const torchTraining = (model: Model): { device: string; tokensPerSec: number } | string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trainer-bench-"))
-  try {
-    Checkpoint.writeModel(dir, model)
-    const spec = { dir, B, T, steps, parity: path.join(import.meta.dirname, "..", "test", "parity") }
-    const peer = spawnSync("/usr/bin/python3", ["-c", TORCH_PEER, JSON.stringify(spec)], {
-      encoding: "utf8",
-      env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" }
-    })
-    if (peer.status !== 0) return peer.stderr?.trim().split("\n").at(-1) ?? String(peer.error)
-    return JSON.parse(peer.stdout.trim().split("\n").at(-1)!) as { device: string; tokensPerSec: number }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -156,8 +71,8 @@ if (device !== undefined) {
       const flops = Config.trainingFlopsPerToken(config, T)
       const label = `${variant}-${sizeName} (${(Config.parameterCount(config) / 1e6).toFixed(2)}M params, vocabulary ${V})`
       const g = await gpuTraining(gpu, Model.init(config, 1))
-      const c = cpuTraining(Model.init(config, 1))
-      const torch = torchTraining(Model.init(config, 1))
+      const c = cpuTrainingTokensPerSec(Model.init(config, 1), batch, steps)
+      const torch = torchPeer(Model.init(config, 1), { B, T, steps, cuda: true })
       const mfu = (tokensPerSec: number) => `${((100 * tokensPerSec * flops) / peakFlops).toFixed(2)}% MFU`
       console.log(`${label}:`)
       console.log(`  WebGPU    ${g.wall.toFixed(0)} tokens/s wall (${mfu(g.wall)}), ${g.cpu.toFixed(0)} tokens per process CPU-second`)

@@ -13,6 +13,7 @@ import * as Batch from "./Batch.ts"
 import * as Checkpoint from "./Checkpoint.ts"
 import * as Config from "./Config.ts"
 import * as Data from "./Data.ts"
+import * as HeldOut from "./internal/heldOut.ts"
 import { TrainerError } from "./Errors.ts"
 import type { Source } from "./Data.ts"
 import * as Metrics from "./Metrics.ts"
@@ -110,19 +111,12 @@ export interface Result {
  * @since 0.1.0 @category evaluation
  */
 export const evaluate = (model: Model, source: Source, options: { readonly batchSize: number; readonly seqLen: number; readonly batches: number }, tokenBytes?: ArrayLike<number>): { loss: number; bitsPerByte: number | undefined; tokens: number } => {
-  const batch = Batch.alloc(options.batchSize, options.seqLen)
-  let nats = 0
-  let count = 0
-  let bytes = 0
-  for (let k = 0, n = 0; n < options.batches && k < source.size; n++, k += options.batchSize) {
-    for (let b = 0; b < options.batchSize; b++) Batch.fillRow(batch, b, source.get((k + b) % source.size))
+  const totals = new HeldOut.Totals(tokenBytes)
+  for (const batch of HeldOut.batches(source, options)) {
     const loss = model.forward(batch)
-    if (Number.isNaN(loss)) continue
-    nats += loss * model.lastTargetCount
-    count += model.lastTargetCount
-    if (tokenBytes) for (let i = 0; i < batch.targets.length; i++) if (batch.targets[i]! >= 0) bytes += tokenBytes[batch.targets[i]!]!
+    if (!Number.isNaN(loss)) totals.add(batch, loss, model.lastTargetCount)
   }
-  return { loss: nats / count, bitsPerByte: tokenBytes && bytes > 0 ? nats / Math.LN2 / bytes : undefined, tokens: count }
+  return totals.result()
 }
 
 /**

@@ -1,35 +1,16 @@
-import { NodeServices } from "@effect/platform-node"
 import { Pack, TokenDataset } from "@pretrain/packing"
 import { Trainer as BpeTrainer } from "@pretrain/tokenizer"
 import { Effect } from "effect"
-import { Command } from "effect/cli"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Checkpoint from "../src/Checkpoint.ts"
 import { commands } from "../src/Commands.ts"
 import * as Metrics from "../src/Metrics.ts"
+import { runCommand } from "./support/cli.ts"
 
 const [train, sample] = commands
-
-/** Runs a command in process; returns what it printed and the exit code it set. */
-const run = async (command: typeof train | typeof sample, argv: ReadonlyArray<string>) => {
-  const out: Array<string> = []
-  const err: Array<string> = []
-  const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void out.push(a.join(" ")))
-  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void err.push(a.join(" ")))
-  process.exitCode = 0
-  try {
-    await Effect.runPromise(Command.runWith(command as typeof train, { version: "test" })(argv).pipe(Effect.provide(NodeServices.layer)))
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
-  const code = process.exitCode
-  process.exitCode = 0
-  return { stdout: out.join("\n"), stderr: err.join("\n"), code }
-}
 
 let dir: string
 let data: string
@@ -57,7 +38,7 @@ describe("pretrain train / sample", () => {
   it("trains, refuses a non-empty --out, resumes, and samples from the run", async () => {
     const out = path.join(dir, "run")
     const common = ["--data", data, "--model", "llama-nano", "--out", out, "--tokenizer", tokenizerFile, "--batch-size", "4", "--seq-len", "48", "--lr", "0.01", "--warmup", "2", "--eval-fraction", "0.25", "--eval-batches", "1", "--checkpoint-every", "10"]
-    const first = await run(train, [...common, "--steps", "20"])
+    const first = await runCommand(train, [...common, "--steps", "20"])
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toMatch(/step 20\/20 {2}loss/)
     expect(first.stdout).toMatch(/eval at step 20: loss [\d.]+ {2}[\d.]+ bits\/byte/)
@@ -65,17 +46,17 @@ describe("pretrain train / sample", () => {
     expect(curve.at(-1)!.loss).toBeLessThan(curve[0]!.loss)
     expect(fs.existsSync(path.join(out, "summary.json"))).toBe(true)
 
-    const again = await run(train, [...common, "--steps", "20"])
+    const again = await runCommand(train, [...common, "--steps", "20"])
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(/not empty/)
 
-    const resumed = await run(train, [...common, "--steps", "30", "--resume"])
+    const resumed = await runCommand(train, [...common, "--steps", "30", "--resume"])
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(resumed.stdout).toMatch(/resuming at step 20/)
     expect(Metrics.read(path.join(out, "metrics.jsonl")).filter((r) => r.kind === "train").map((r) => r.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
     expect(Checkpoint.list(path.join(out, "checkpoints")).map((d) => path.basename(d))).toEqual(["step-00000010", "step-00000020", "step-00000030"])
 
-    const sampled = await run(sample, ["--checkpoint", out, "--prompt", "def add_", "--max-tokens", "8", "--temperature", "0"])
+    const sampled = await runCommand(sample, ["--checkpoint", out, "--prompt", "def add_", "--max-tokens", "8", "--temperature", "0"])
     expect(sampled.code, sampled.stderr).toBe(0)
     expect(sampled.stdout.startsWith("def add_")).toBe(true)
     expect(sampled.stdout.length).toBeGreaterThan("def add_".length)
@@ -84,17 +65,17 @@ describe("pretrain train / sample", () => {
   it("trains LoRA adapters on a base run and samples through them", async () => {
     const base = path.join(dir, "base")
     const common = ["--data", data, "--batch-size", "2", "--seq-len", "48", "--lr", "0.01", "--warmup", "1", "--eval-fraction", "0"]
-    expect((await run(train, [...common, "--model", "gpt2-nano", "--tokenizer", tokenizerFile, "--out", base, "--steps", "3"])).code).toBe(0)
+    expect((await runCommand(train, [...common, "--model", "gpt2-nano", "--tokenizer", tokenizerFile, "--out", base, "--steps", "3"])).code).toBe(0)
     const adapted = path.join(dir, "adapted")
-    const r = await run(train, [...common, "--lora", "--base", base, "--lora-rank", "2", "--lora-targets", "c_attn,c_fc", "--out", adapted, "--steps", "4"])
+    const r = await runCommand(train, [...common, "--lora", "--base", base, "--lora-rank", "2", "--lora-targets", "c_attn,c_fc", "--out", adapted, "--steps", "4"])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/LoRA rank 2 on c_attn, c_fc/)
     const ckpt = Checkpoint.latest(path.join(adapted, "checkpoints"))!
     expect(fs.existsSync(path.join(ckpt, "adapter_config.json"))).toBe(true)
-    const sampled = await run(sample, ["--checkpoint", adapted, "--prompt", "def", "--max-tokens", "4", "--temperature", "0"])
+    const sampled = await runCommand(sample, ["--checkpoint", adapted, "--prompt", "def", "--max-tokens", "4", "--temperature", "0"])
     expect(sampled.code, sampled.stderr).toBe(0)
     expect(sampled.stdout.startsWith("def")).toBe(true)
-    const missing = await run(train, [...common, "--lora", "--out", path.join(dir, "nobase"), "--steps", "1"])
+    const missing = await runCommand(train, [...common, "--lora", "--out", path.join(dir, "nobase"), "--steps", "1"])
     expect(missing.stderr).toMatch(/--lora needs --base/)
   }, 60_000)
 
@@ -108,16 +89,16 @@ describe("pretrain train / sample", () => {
     const other = path.join(dir, "other-tokenizer.json")
     BpeTrainer.train(["x = 1\n", "y = 2\n"], { vocabSize: 280, special: "starcoder" }).tokenizer.saveSync(other)
     const common = ["--data", packed, "--model", "gpt2-nano", "--batch-size", "2", "--seq-len", "48", "--eval-fraction", "0", "--steps", "1"]
-    const wrong = await run(train, [...common, "--tokenizer", other, "--out", path.join(dir, "wrong")])
+    const wrong = await runCommand(train, [...common, "--tokenizer", other, "--out", path.join(dir, "wrong")])
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/other-tokenizer\.json: not the tokenizer .*packed was packed with \(pack\.json: .*tokenizer\.json, sha256 [0-9a-f]{12}; this one [0-9a-f]{12}\)/)
     expect(fs.existsSync(path.join(dir, "wrong"))).toBe(false)
-    const right = await run(train, [...common, "--tokenizer", tokenizerFile, "--out", path.join(dir, "right")])
+    const right = await runCommand(train, [...common, "--tokenizer", tokenizerFile, "--out", path.join(dir, "right")])
     expect(right.code, right.stderr).toBe(0)
   }, 60_000)
 
   it("names the bad flag value", async () => {
-    const r = await run(train, ["--data", data, "--model", "gpt2-huge", "--out", path.join(dir, "bad"), "--steps", "1", "--tokenizer", tokenizerFile])
+    const r = await runCommand(train, ["--data", data, "--model", "gpt2-huge", "--out", path.join(dir, "bad"), "--steps", "1", "--tokenizer", tokenizerFile])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/gpt2-huge: unknown model size/)
   })

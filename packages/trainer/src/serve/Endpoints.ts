@@ -95,6 +95,25 @@ const runToEnd = async (generation: Generation, gone: () => boolean): Promise<vo
   for await (const _ of generation) if (gone()) return
 }
 
+/**
+ * Answers a request in the queue, unless its client is gone: streamed by `stream` over server-sent
+ * events, or with the JSON of `whole()` once every choice has run to its end.
+ */
+const respond = (
+  ctx: ServingContext,
+  res: http.ServerResponse,
+  choices: ReadonlyArray<Choice>,
+  streamed: boolean,
+  whole: () => object,
+  stream: (events: EventStream) => Promise<void>
+): Promise<void> =>
+  ctx.queue.run(async () => {
+    if (res.destroyed) return
+    if (streamed) return stream(new EventStream(res))
+    for (const c of choices) await runToEnd(c.generation, () => res.destroyed)
+    if (!res.destroyed) sendJson(res, 200, whole())
+  })
+
 const newId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "")}`
 const now = (): number => Math.floor(Date.now() / 1000)
 const finish = (g: Generation): FinishReason => g.finishReason ?? "length"
@@ -137,19 +156,11 @@ export const completions = async (ctx: ServingContext, body: unknown, res: http.
   const id = newId("cmpl")
   const created = now()
   const head = { id, object: "text_completion" as const, created, model: ctx.modelName }
-  await ctx.queue.run(async () => {
-    if (res.destroyed) return
-    if (!params.stream) {
-      for (const c of choices) await runToEnd(c.generation, () => res.destroyed)
-      if (res.destroyed) return
-      sendJson(res, 200, {
-        ...head,
-        choices: choices.map((c) => ({ text: c.generation.text, index: c.index, logprobs: null, finish_reason: finish(c.generation) })),
-        usage: usageOf(choices)
-      })
-      return
-    }
-    const events = new EventStream(res)
+  await respond(ctx, res, choices, params.stream, () => ({
+    ...head,
+    choices: choices.map((c) => ({ text: c.generation.text, index: c.index, logprobs: null, finish_reason: finish(c.generation) })),
+    usage: usageOf(choices)
+  }), async (events) => {
     const usage = params.includeUsage ? { usage: null } : {}
     for (const c of choices) {
       for await (const text of c.generation) {
@@ -176,27 +187,19 @@ export const chatCompletions = async (ctx: ServingContext, body: unknown, res: h
   const choices = prepare(ctx, [rendered.prompt], params, { stop: rendered.stop, maxTokens: params.maxTokens, promptParam: "messages" })
   const id = newId("chatcmpl")
   const created = now()
-  await ctx.queue.run(async () => {
-    if (res.destroyed) return
-    if (!params.stream) {
-      for (const c of choices) await runToEnd(c.generation, () => res.destroyed)
-      if (res.destroyed) return
-      sendJson(res, 200, {
-        id,
-        object: "chat.completion",
-        created,
-        model: ctx.modelName,
-        choices: choices.map((c) => ({
-          index: c.index,
-          message: { role: "assistant", content: c.generation.text, refusal: null },
-          logprobs: null,
-          finish_reason: finish(c.generation)
-        })),
-        usage: usageOf(choices)
-      })
-      return
-    }
-    const events = new EventStream(res)
+  await respond(ctx, res, choices, params.stream, () => ({
+    id,
+    object: "chat.completion",
+    created,
+    model: ctx.modelName,
+    choices: choices.map((c) => ({
+      index: c.index,
+      message: { role: "assistant", content: c.generation.text, refusal: null },
+      logprobs: null,
+      finish_reason: finish(c.generation)
+    })),
+    usage: usageOf(choices)
+  }), async (events) => {
     const head = { id, object: "chat.completion.chunk" as const, created, model: ctx.modelName }
     const usage = params.includeUsage ? { usage: null } : {}
     const chunk = (index: number, delta: object, finishReason: FinishReason | null) => ({

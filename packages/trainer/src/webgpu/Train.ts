@@ -15,6 +15,7 @@ import * as Checkpoint from "../Checkpoint.ts"
 import * as Data from "../Data.ts"
 import type { Source } from "../Data.ts"
 import { TrainerError } from "../Errors.ts"
+import * as HeldOut from "../internal/heldOut.ts"
 import { AdamW, learningRate } from "../Optimizer.ts"
 import * as Trainer from "../Trainer.ts"
 import { GpuModel } from "./GpuModel.ts"
@@ -32,19 +33,12 @@ export const evaluate = async (
   options: { readonly batchSize: number; readonly seqLen: number; readonly batches: number },
   tokenBytes?: ArrayLike<number>
 ): Promise<{ loss: number; bitsPerByte: number | undefined; tokens: number }> => {
-  const batch = Batch.alloc(options.batchSize, options.seqLen)
-  let nats = 0
-  let count = 0
-  let bytes = 0
-  for (let k = 0, n = 0; n < options.batches && k < source.size; n++, k += options.batchSize) {
-    for (let b = 0; b < options.batchSize; b++) Batch.fillRow(batch, b, source.get((k + b) % source.size))
+  const totals = new HeldOut.Totals(tokenBytes)
+  for (const batch of HeldOut.batches(source, options)) {
     const r = await run(model.evaluate(batch))
-    if (r.count === 0) continue
-    nats += r.loss * r.count
-    count += r.count
-    if (tokenBytes) for (let i = 0; i < batch.targets.length; i++) if (batch.targets[i]! >= 0) bytes += tokenBytes[batch.targets[i]!]!
+    if (r.count !== 0) totals.add(batch, r.loss, r.count)
   }
-  return { loss: nats / count, bitsPerByte: tokenBytes && bytes > 0 ? nats / Math.LN2 / bytes : undefined, tokens: count }
+  return totals.result()
 }
 
 /**

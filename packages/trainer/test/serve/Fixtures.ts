@@ -18,6 +18,25 @@ export const trainTokenizer = (): Tokenizer =>
   Trainer.train(trainingTexts, { vocabSize: 19 + 256 + 60, special: "starcoder" }).tokenizer
 
 /**
+ * A session of at most `contextLength` tokens: refuses an empty feed and one past the context (so
+ * tests see any overflow), then answers `next(tokens, length)` with `length` counting `tokens`.
+ */
+const boundedSession = (contextLength: number, next: (tokens: ArrayLike<number>, length: number) => Float32Array): GenerationSession => {
+  let length = 0
+  return {
+    get length() {
+      return length
+    },
+    feed(tokens: ArrayLike<number>): Float32Array {
+      if (tokens.length === 0) throw new Error("feed needs at least one token")
+      if (length + tokens.length > contextLength) throw new Error(`context overflow: ${length} + ${tokens.length} > ${contextLength}`)
+      length += tokens.length
+      return next(tokens, length)
+    }
+  }
+}
+
+/**
  * Logits: `high` on the successor of the last fed token, 0 elsewhere; a token without successor
  * predicts `fallback`. Counts sessions and fed tokens so tests can check the KV-cache protocol.
  */
@@ -53,23 +72,13 @@ export class BigramModel implements LanguageModel {
 
   session(): GenerationSession {
     this.sessions++
-    const model = this
     const logits = new Float32Array(this.vocabSize)
-    let length = 0
-    return {
-      get length() {
-        return length
-      },
-      feed(tokens: ArrayLike<number>): Float32Array {
-        if (tokens.length === 0) throw new Error("feed needs at least one token")
-        if (length + tokens.length > model.contextLength) throw new Error(`context overflow: ${length} + ${tokens.length} > ${model.contextLength}`)
-        length += tokens.length
-        model.fed += tokens.length
-        logits.fill(0)
-        logits[model.next[tokens[tokens.length - 1]!]!] = model.high
-        return logits
-      }
-    }
+    return boundedSession(this.contextLength, (tokens) => {
+      this.fed += tokens.length
+      logits.fill(0)
+      logits[this.next[tokens[tokens.length - 1]!]!] = this.high
+      return logits
+    })
   }
 }
 
@@ -93,26 +102,16 @@ export class ScriptModel implements LanguageModel {
   }
 
   session(): GenerationSession {
-    const model = this
     const logits = new Float32Array(this.vocabSize)
-    let length = 0
     let promptLength = -1
-    return {
-      get length() {
-        return length
-      },
-      feed(tokens: ArrayLike<number>): Float32Array {
-        if (tokens.length === 0) throw new Error("feed needs at least one token")
-        if (length + tokens.length > model.contextLength) throw new Error(`context overflow: ${length} + ${tokens.length} > ${model.contextLength}`)
-        length += tokens.length
-        model.fed += tokens.length
-        if (promptLength < 0) promptLength = length
-        const k = length - promptLength
-        logits.fill(-Infinity)
-        logits[k < model.script.length ? model.script[k]! : model.after] = 5
-        return logits
-      }
-    }
+    return boundedSession(this.contextLength, (tokens, length) => {
+      this.fed += tokens.length
+      if (promptLength < 0) promptLength = length
+      const k = length - promptLength
+      logits.fill(-Infinity)
+      logits[k < this.script.length ? this.script[k]! : this.after] = 5
+      return logits
+    })
   }
 }
 
@@ -173,23 +172,15 @@ export class CorpusModel implements LanguageModel {
   }
 
   session(): GenerationSession {
-    const model = this
     const id = this.sessions++
     const logits = new Float32Array(this.vocabSize)
     const context: Array<number> = []
-    return {
-      get length() {
-        return context.length
-      },
-      feed(tokens: ArrayLike<number>): Float32Array {
-        if (tokens.length === 0) throw new Error("feed needs at least one token")
-        if (context.length + tokens.length > model.contextLength) throw new Error(`context overflow: ${context.length} + ${tokens.length} > ${model.contextLength}`)
-        for (let i = 0; i < tokens.length; i++) context.push(tokens[i]!)
-        model.feeds.push(id)
-        logits.fill(0)
-        logits[model.predict(context)] = model.high
-        return logits
-      }
-    }
+    return boundedSession(this.contextLength, (tokens) => {
+      for (let i = 0; i < tokens.length; i++) context.push(tokens[i]!)
+      this.feeds.push(id)
+      logits.fill(0)
+      logits[this.predict(context)] = this.high
+      return logits
+    })
   }
 }

@@ -1,38 +1,21 @@
-import { NodeServices } from "@effect/platform-node"
 import { Errors, Gpu } from "@pretrain/gpu-kernels"
 import { TokenDataset } from "@pretrain/packing"
-import { Effect } from "effect"
-import { Command } from "effect/cli"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Checkpoint from "../../src/Checkpoint.ts"
 import { commands } from "../../src/Commands.ts"
 import { Config, Data, Model, Trainer } from "../../src/index.ts"
 import * as Metrics from "../../src/Metrics.ts"
 import * as WebGpuTrain from "../../src/webgpu/Train.ts"
+import { runCommand } from "../support/cli.ts"
 import { useGpu } from "./support.ts"
 
 const [train] = commands
 
-/** Runs `pretrain train` in process; returns what it printed and the exit code it set. */
-const cli = async (argv: ReadonlyArray<string>) => {
-  const out: Array<string> = []
-  const err: Array<string> = []
-  const log = vi.spyOn(console, "log").mockImplementation((...a: Array<unknown>) => void out.push(a.join(" ")))
-  const error = vi.spyOn(console, "error").mockImplementation((...a: Array<unknown>) => void err.push(a.join(" ")))
-  process.exitCode = 0
-  try {
-    await Effect.runPromise(Command.runWith(train!, { version: "test" })(argv).pipe(Effect.provide(NodeServices.layer)))
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
-  const code = process.exitCode
-  process.exitCode = 0
-  return { stdout: out.join("\n"), stderr: err.join("\n"), code }
-}
+/** Runs `pretrain train` in process. */
+const cli = (argv: ReadonlyArray<string>) => runCommand(train, argv)
 
 let dir: string
 let data: string
