@@ -98,9 +98,38 @@ const size = (op: string, d: Dims): number => {
   return d.B * d.H * d.T * d.D
 }
 
-/** Dispatches one of the kernels above over the `n` elements of `[B, H, T, D]`. */
-const dispatch = (batch: CommandBatch, kernel: Kernel, bindings: ReadonlyArray<Tensor>, n: number, dims: Dims): void =>
+/**
+ * Records one of the kernels above over the `n` elements of `[B, H, T, D]`, bound to `reads` then
+ * `writes`, after checking that no written tensor is bound twice.
+ */
+const dispatch = (
+  batch: CommandBatch,
+  op: string,
+  kernel: Kernel,
+  reads: ReadonlyArray<Tensor>,
+  writes: ReadonlyArray<Tensor>,
+  n: number,
+  dims: Dims
+): void => {
+  const bindings = [...reads, ...writes]
+  distinct(op, writes, bindings)
   batch.dispatch(kernel, bindings, [n, dims.T, dims.H, dims.D], grid1d(n, 256))
+}
+
+/** Checks and records a one-to-one layout change of `n` elements from `source` to `target` (each a name and a tensor). */
+const move = (
+  batch: CommandBatch,
+  op: string,
+  kernel: Kernel,
+  source: readonly [string, Tensor],
+  target: readonly [string, Tensor],
+  dims: Dims
+): void => {
+  const n = size(op, dims)
+  expect(op, source[0], source[1], n)
+  expect(op, target[0], target[1], n)
+  dispatch(batch, op, kernel, [source[1]], [target[1]], n, dims)
+}
 
 /** Records `q, k, v [B, H, T, D] = split(qkv [B, T, 3·H·D])`. @since 0.1.0 @category kernels */
 export const split = (batch: CommandBatch, out: { readonly q: Tensor; readonly k: Tensor; readonly v: Tensor }, qkv: Tensor, dims: Dims): void => {
@@ -108,8 +137,7 @@ export const split = (batch: CommandBatch, out: { readonly q: Tensor; readonly k
   const n = size(op, dims)
   expect(op, "qkv", qkv, 3 * n)
   for (const [name, t] of [["q", out.q], ["k", out.k], ["v", out.v]] as const) expect(op, name, t, n)
-  distinct(op, [out.q, out.k, out.v], [qkv, out.q, out.k, out.v])
-  dispatch(batch, SPLIT, [qkv, out.q, out.k, out.v], n, dims)
+  dispatch(batch, op, SPLIT, [qkv], [out.q, out.k, out.v], n, dims)
 }
 
 /** Records `dqkv += pack(dq, dk, dv)`. @since 0.1.0 @category kernels */
@@ -123,26 +151,13 @@ export const splitBackward = (
   const n = size(op, dims)
   expect(op, "dqkv", dqkv, 3 * n)
   for (const [name, t] of [["dq", grads.dq], ["dk", grads.dk], ["dv", grads.dv]] as const) expect(op, name, t, n)
-  distinct(op, [dqkv], [grads.dq, grads.dk, grads.dv, dqkv])
-  dispatch(batch, SPLIT_BACKWARD, [grads.dq, grads.dk, grads.dv, dqkv], n, dims)
+  dispatch(batch, op, SPLIT_BACKWARD, [grads.dq, grads.dk, grads.dv], [dqkv], n, dims)
 }
 
 /** Records `out [B, T, H·D] = merge(y [B, H, T, D])`. @since 0.1.0 @category kernels */
-export const merge = (batch: CommandBatch, out: Tensor, y: Tensor, dims: Dims): void => {
-  const op = "Heads.merge"
-  const n = size(op, dims)
-  expect(op, "y", y, n)
-  expect(op, "out", out, n)
-  distinct(op, [out], [y, out])
-  dispatch(batch, MERGE, [y, out], n, dims)
-}
+export const merge = (batch: CommandBatch, out: Tensor, y: Tensor, dims: Dims): void =>
+  move(batch, "Heads.merge", MERGE, ["y", y], ["out", out], dims)
 
 /** Records `dy += unmerge(dout)`. @since 0.1.0 @category kernels */
-export const mergeBackward = (batch: CommandBatch, dy: Tensor, dout: Tensor, dims: Dims): void => {
-  const op = "Heads.mergeBackward"
-  const n = size(op, dims)
-  expect(op, "dout", dout, n)
-  expect(op, "dy", dy, n)
-  distinct(op, [dy], [dout, dy])
-  dispatch(batch, MERGE_BACKWARD, [dout, dy], n, dims)
-}
+export const mergeBackward = (batch: CommandBatch, dy: Tensor, dout: Tensor, dims: Dims): void =>
+  move(batch, "Heads.mergeBackward", MERGE_BACKWARD, ["dout", dout], ["dy", dy], dims)

@@ -296,6 +296,20 @@ export const embeddingBackward = (dtable: F32, dout: F32, ids: Ids, N: number, C
 // ----------------------------------------------------------------------------------------------
 // softmax + cross-entropy over rows of V logits
 
+/** The largest of `x[o, o + V)`. */
+const rowMax = (x: F32, o: number, V: number): number => {
+  let max = -Infinity
+  for (let v = 0; v < V; v++) max = Math.max(max, x[o + v]!)
+  return max
+}
+
+/** `Σ exp(x[o + v] - max)` over `v < V`: softmax's denominator, shifted by the row's `max`. */
+const sumExp = (x: F32, o: number, V: number, max: number): number => {
+  let sum = 0
+  for (let v = 0; v < V; v++) sum += Math.exp(x[o + v]! - max)
+  return sum
+}
+
 /**
  * `losses[n] = -log softmax(logits[n])[targets[n]]`; a negative target (an `Int32Array`) marks a
  * position without one: its loss is 0. @since 0.1.0 @category crossentropy
@@ -305,11 +319,8 @@ export const crossEntropyForward = (losses: F32, logits: F32, targets: Ids, N: n
     losses[n] = 0
     if (targets[n]! < 0) continue
     const o = n * V
-    let max = -Infinity
-    for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!)
-    let sum = 0
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v]! - max)
-    losses[n] = Math.log(sum) + max - logits[o + targets[n]!]!
+    const max = rowMax(logits, o, V)
+    losses[n] = Math.log(sumExp(logits, o, V, max)) + max - logits[o + targets[n]!]!
   }
 }
 
@@ -322,10 +333,8 @@ export const crossEntropyBackward = (dlogits: F32, logits: F32, targets: Ids, dl
   for (let n = 0; n < N; n++) {
     if (targets[n]! < 0) continue
     const o = n * V
-    let max = -Infinity
-    for (let v = 0; v < V; v++) max = Math.max(max, logits[o + v]!)
-    let sum = 0
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v]! - max)
+    const max = rowMax(logits, o, V)
+    const sum = sumExp(logits, o, V, max)
     for (let v = 0; v < V; v++) {
       const p = Math.exp(logits[o + v]! - max) / sum
       dlogits[o + v] = dlogits[o + v]! + (p - (v === targets[n]! ? 1 : 0)) * dloss
@@ -591,63 +600,67 @@ export const residualBackward = (da: F32, db: F32, dout: F32, n: number): void =
 // ----------------------------------------------------------------------------------------------
 // attention heads: packed qkv [B, T, 3, H, D] <-> q, k, v [B, H, T, D]; y [B, H, T, D] -> out [B, T, H, D]
 
-/** Splits packed `qkv` ([B, T, 3·H·D], llm.c's layout) into `q`, `k`, `v` of [B, H, T, D]. @since 0.1.0 @category heads */
-export const splitHeadsForward = (q: F32, k: F32, v: F32, qkv: F32, B: number, T: number, H: number, D: number): void => {
-  const C = H * D
+/** Which way {@link moveHeads} moves values between token rows and heads, and whether it adds. */
+type HeadsMove = "toHeads" | "addToHeads" | "toRows" | "addToRows"
+
+/**
+ * Moves values between `heads` ([B, H, T, D]) and one `H·D` slice, at `offset`, of token rows
+ * `stride` wide (`rows[(b·T + t)·stride + offset + h·D + d]`): the layout changes of attention heads.
+ */
+const moveHeads = (
+  move: HeadsMove,
+  heads: F32,
+  rows: F32,
+  stride: number,
+  offset: number,
+  B: number,
+  T: number,
+  H: number,
+  D: number
+): void => {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       for (let h = 0; h < H; h++) {
-        for (let d = 0; d < D; d++) {
-          const src = (b * T + t) * 3 * C + h * D + d
-          const dst = ((b * H + h) * T + t) * D + d
-          q[dst] = qkv[src]!
-          k[dst] = qkv[src + C]!
-          v[dst] = qkv[src + 2 * C]!
+        const r = (b * T + t) * stride + offset + h * D
+        const o = ((b * H + h) * T + t) * D
+        switch (move) {
+          case "toHeads":
+            for (let d = 0; d < D; d++) heads[o + d] = rows[r + d]!
+            break
+          case "addToHeads":
+            for (let d = 0; d < D; d++) heads[o + d] = heads[o + d]! + rows[r + d]!
+            break
+          case "toRows":
+            for (let d = 0; d < D; d++) rows[r + d] = heads[o + d]!
+            break
+          case "addToRows":
+            for (let d = 0; d < D; d++) rows[r + d] = rows[r + d]! + heads[o + d]!
         }
       }
     }
   }
+}
+
+/** Splits packed `qkv` ([B, T, 3·H·D], llm.c's layout) into `q`, `k`, `v` of [B, H, T, D]. @since 0.1.0 @category heads */
+export const splitHeadsForward = (q: F32, k: F32, v: F32, qkv: F32, B: number, T: number, H: number, D: number): void => {
+  const C = H * D
+  moveHeads("toHeads", q, qkv, 3 * C, 0, B, T, H, D)
+  moveHeads("toHeads", k, qkv, 3 * C, C, B, T, H, D)
+  moveHeads("toHeads", v, qkv, 3 * C, 2 * C, B, T, H, D)
 }
 
 /** `dqkv += ` the packed gradients of `dq`, `dk`, `dv`. @since 0.1.0 @category heads */
 export const splitHeadsBackward = (dqkv: F32, dq: F32, dk: F32, dv: F32, B: number, T: number, H: number, D: number): void => {
   const C = H * D
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      for (let h = 0; h < H; h++) {
-        for (let d = 0; d < D; d++) {
-          const dst = (b * T + t) * 3 * C + h * D + d
-          const src = ((b * H + h) * T + t) * D + d
-          dqkv[dst] = dqkv[dst]! + dq[src]!
-          dqkv[dst + C] = dqkv[dst + C]! + dk[src]!
-          dqkv[dst + 2 * C] = dqkv[dst + 2 * C]! + dv[src]!
-        }
-      }
-    }
-  }
+  moveHeads("addToRows", dq, dqkv, 3 * C, 0, B, T, H, D)
+  moveHeads("addToRows", dk, dqkv, 3 * C, C, B, T, H, D)
+  moveHeads("addToRows", dv, dqkv, 3 * C, 2 * C, B, T, H, D)
 }
 
 /** Merges heads: `out[b, t, h·D + d] = y[b, h, t, d]`. @since 0.1.0 @category heads */
-export const mergeHeadsForward = (out: F32, y: F32, B: number, T: number, H: number, D: number): void => {
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      for (let t = 0; t < T; t++) {
-        for (let d = 0; d < D; d++) out[((b * T + t) * H + h) * D + d] = y[((b * H + h) * T + t) * D + d]!
-      }
-    }
-  }
-}
+export const mergeHeadsForward = (out: F32, y: F32, B: number, T: number, H: number, D: number): void =>
+  moveHeads("toRows", y, out, H * D, 0, B, T, H, D)
 
 /** `dy += ` the unmerged `dout`. @since 0.1.0 @category heads */
-export const mergeHeadsBackward = (dy: F32, dout: F32, B: number, T: number, H: number, D: number): void => {
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      for (let t = 0; t < T; t++) {
-        for (let d = 0; d < D; d++) {
-          const i = ((b * H + h) * T + t) * D + d
-          dy[i] = dy[i]! + dout[((b * T + t) * H + h) * D + d]!
-        }
-      }
-    }
-  }
-}
+export const mergeHeadsBackward = (dy: F32, dout: F32, B: number, T: number, H: number, D: number): void =>
+  moveHeads("addToHeads", dy, dout, H * D, 0, B, T, H, D)

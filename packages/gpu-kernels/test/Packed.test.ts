@@ -3,8 +3,18 @@
  * positions, cross-entropy with ignored positions.
  */
 import { describe, expect, it } from "vitest"
-import { Attention, CrossEntropy, Reference, Rope, Tensor } from "../src/index.ts"
-import { dotLoss, expectClose, expectTensorClose, finiteDiff, random, randomInts, submit, useGpu } from "./support.ts"
+import { CrossEntropy, Reference, Rope, Tensor } from "../src/index.ts"
+import {
+  dotLoss,
+  expectAttentionMatchesReference,
+  expectClose,
+  expectTensorClose,
+  finiteDiff,
+  random,
+  randomInts,
+  submit,
+  useGpu
+} from "./support.ts"
 
 /** Document starts `[B, T]` for sequences cut at `cuts[b]` (positions where a new document starts). */
 const segStarts = (T: number, cuts: ReadonlyArray<ReadonlyArray<number>>): Int32Array => {
@@ -32,38 +42,8 @@ describe("packed sequences", () => {
   ] as const
   for (const { H, T, D, cuts } of cases) {
     const B = cuts.length
-    gpuIt(`attention with document masks matches the CPU reference: B=${B} H=${H} T=${T} D=${D}`, async (gpu) => {
-      const rows = B * H
-      const n = rows * T * D
-      const [q, k, v, dout] = [random(n, 1, -2, 2), random(n, 2, -2, 2), random(n, 3), random(n, 4)]
-      const seg = segStarts(T, cuts)
-      const mask = { segStart: seg, heads: H }
-      const scale = Attention.defaultScale(D)
-      const out = new Float32Array(n)
-      const lse = new Float32Array(rows * T)
-      Reference.attentionForward(out, lse, q, k, v, rows, T, D, scale, mask)
-      const [dq, dk, dv] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)]
-      Reference.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, rows, T, D, scale, mask)
-      const shape = [rows, T, D]
-      const t = {
-        q: Tensor.fromArray(gpu, q, shape),
-        k: Tensor.fromArray(gpu, k, shape),
-        v: Tensor.fromArray(gpu, v, shape),
-        out: Tensor.zeros(gpu, shape),
-        lse: Tensor.zeros(gpu, [rows, T])
-      }
-      const g = { dq: Tensor.zeros(gpu, shape), dk: Tensor.zeros(gpu, shape), dv: Tensor.zeros(gpu, shape) }
-      const options = { segStart: Tensor.fromArray(gpu, seg, [B, T]), heads: H }
-      await submit(gpu, (b) => {
-        Attention.forward(b, t.out, t.lse, t, T, D, options)
-        Attention.backward(b, g, Tensor.fromArray(gpu, dout, shape), t, T, D, options)
-      })
-      await expectTensorClose(t.out, out, 1e-5, 1e-4)
-      await expectTensorClose(t.lse, lse, 1e-5, 1e-5)
-      await expectTensorClose(g.dq, dq, 1e-5, 1e-3)
-      await expectTensorClose(g.dk, dk, 1e-5, 1e-3)
-      await expectTensorClose(g.dv, dv, 1e-5, 1e-3)
-    })
+    gpuIt(`attention with document masks matches the CPU reference: B=${B} H=${H} T=${T} D=${D}`, (gpu) =>
+      expectAttentionMatchesReference(gpu, B * H, T, D, { segStart: segStarts(T, cuts), heads: H }))
 
     gpuIt(`rotary embeddings at per-token positions match the CPU reference: B=${B} H=${H} T=${T} D=${2 * D}`, async (gpu) => {
       const Dr = 2 * D

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Batch, Gpu, Tensor } from "../src/index.ts"
+import { Attention, Batch, Gpu, Reference, Tensor } from "../src/index.ts"
 
 type Ctx = Gpu.GpuContext
 
@@ -107,4 +107,45 @@ export const dotLoss = (y: Float32Array, w: Float32Array): number => {
   let s = 0
   for (let i = 0; i < y.length; i++) s += y[i]! * w[i]!
   return s
+}
+
+/**
+ * Runs flash attention forward and backward on `gpu` over `rows` rows of `[T, D]` (inputs from fixed
+ * seeds) and asserts both match the CPU reference; with document masks when `mask` is given
+ * (`segStart` of `[rows / heads, T]`).
+ */
+export const expectAttentionMatchesReference = async (
+  gpu: Ctx,
+  rows: number,
+  T: number,
+  D: number,
+  mask?: { readonly segStart: Int32Array; readonly heads: number }
+): Promise<void> => {
+  const n = rows * T * D
+  const [q, k, v, dout] = [random(n, 1, -2, 2), random(n, 2, -2, 2), random(n, 3), random(n, 4)]
+  const scale = Attention.defaultScale(D)
+  const out = new Float32Array(n)
+  const lse = new Float32Array(rows * T)
+  Reference.attentionForward(out, lse, q, k, v, rows, T, D, scale, mask)
+  const [dq, dk, dv] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)]
+  Reference.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, rows, T, D, scale, mask)
+  const shape = [rows, T, D]
+  const t = {
+    q: Tensor.fromArray(gpu, q, shape),
+    k: Tensor.fromArray(gpu, k, shape),
+    v: Tensor.fromArray(gpu, v, shape),
+    out: Tensor.zeros(gpu, shape),
+    lse: Tensor.zeros(gpu, [rows, T])
+  }
+  const g = { dq: Tensor.zeros(gpu, shape), dk: Tensor.zeros(gpu, shape), dv: Tensor.zeros(gpu, shape) }
+  const options = mask === undefined ? {} : { segStart: Tensor.fromArray(gpu, mask.segStart, [rows / mask.heads, T]), heads: mask.heads }
+  await submit(gpu, (b) => {
+    Attention.forward(b, t.out, t.lse, t, T, D, options)
+    Attention.backward(b, g, Tensor.fromArray(gpu, dout, shape), t, T, D, options)
+  })
+  await expectTensorClose(t.out, out, 1e-5, 1e-4)
+  await expectTensorClose(t.lse, lse, 1e-5, 1e-5)
+  await expectTensorClose(g.dq, dq, 1e-5, 1e-3)
+  await expectTensorClose(g.dk, dk, 1e-5, 1e-3)
+  await expectTensorClose(g.dv, dv, 1e-5, 1e-3)
 }

@@ -21,16 +21,22 @@ import type { RepetitionConstants } from "./Presets.ts"
 import { muennighoffRepetition } from "./Presets.ts"
 
 /**
+ * `U + U·R*·(1 − exp(−R/R*))` with `R = max(total/U − 1, 0)`: the worth of `total` units (tokens or
+ * parameters) of which `unique` are new, each repetition worth less, saturating at `U·(1 + R*)`.
+ */
+const decayedRepeats = (total: number, unique: number, rStar: number): number => {
+  const repeats = Math.max(total / unique - 1, 0)
+  return unique + unique * rStar * (1 - Math.exp(-repeats / rStar))
+}
+
+/**
  * Effective data `D'` of `tokens` training tokens drawn from `uniqueTokens` unique tokens: at most
  * `U·(1 + R_D*)` however many epochs. Under one epoch every token is new (`D' = D`).
  *
  * @since 0.1.0 @category laws
  */
-export const effectiveTokens = (tokens: number, uniqueTokens: number, repetition: RepetitionConstants = muennighoffRepetition): number => {
-  const u = Math.min(uniqueTokens, tokens)
-  const repeats = Math.max(tokens / u - 1, 0)
-  return u + u * repetition.RDStar * (1 - Math.exp(-repeats / repetition.RDStar))
-}
+export const effectiveTokens = (tokens: number, uniqueTokens: number, repetition: RepetitionConstants = muennighoffRepetition): number =>
+  decayedRepeats(tokens, Math.min(uniqueTokens, tokens), repetition.RDStar)
 
 /**
  * Effective parameters `N'` of a model of `params` parameters trained on data with `uniqueTokens`
@@ -44,11 +50,7 @@ export const effectiveParams = (
   params: number,
   uniqueTokens: number,
   repetition: RepetitionConstants = muennighoffRepetition
-): number => {
-  const un = Math.min(params, Law.optimalForTokens(law, uniqueTokens).params)
-  const excess = Math.max(params / un - 1, 0)
-  return un + un * repetition.RNStar * (1 - Math.exp(-excess / repetition.RNStar))
-}
+): number => decayedRepeats(params, Math.min(params, Law.optimalForTokens(law, uniqueTokens).params), repetition.RNStar)
 
 /**
  * Predicted loss of `params` parameters trained on `tokens` tokens of which `uniqueTokens` are

@@ -13,6 +13,7 @@
 import { FitError } from "./Errors.ts"
 import type { LossLaw } from "./Law.ts"
 import { lbfgs } from "./internal/Lbfgs.ts"
+import { lawFromLogSpace } from "./internal/LogSpace.ts"
 import { mulberry32, quantile } from "./internal/Random.ts"
 
 /**
@@ -169,14 +170,6 @@ const objective = (data: Data, delta: number, index: Int32Array | undefined) => 
   return total
 }
 
-const toLaw = (x: ArrayLike<number>): LossLaw => ({
-  A: Math.exp(x[0]!),
-  B: Math.exp(x[1]!),
-  E: Math.exp(x[2]!),
-  alpha: x[3]!,
-  beta: x[4]!
-})
-
 /**
  * Runs left after dropping the `k` of highest loss (ties with the k-th highest go too, as in
  * Epoch AI's notebook, which keeps `loss < sorted[-k]`).
@@ -242,7 +235,7 @@ export const fitLaw = (allRuns: ReadonlyArray<Run>, options: FitOptions = {}): F
     if (Number.isFinite(r.value) && (best === undefined || r.value < best.value)) best = r
   }
   if (best === undefined) throw new FitError({ reason: "no start of the grid gave a finite objective" })
-  const result: FitResult = { law: toLaw(best.x), objective: best.value, converged: best.converged, runs: runs.length, starts }
+  const result: FitResult = { law: lawFromLogSpace(best.x), objective: best.value, converged: best.converged, runs: runs.length, starts }
   const resamples = options.bootstrap ?? 0
   if (resamples <= 0) return result
   const random = mulberry32(options.seed ?? 42)
@@ -251,7 +244,7 @@ export const fitLaw = (allRuns: ReadonlyArray<Run>, options: FitOptions = {}): F
   for (let s = 0; s < resamples; s++) {
     for (let i = 0; i < index.length; i++) index[i] = Math.floor(random() * runs.length)
     const r = polish(data, delta, best.x, index)
-    const law = toLaw(r.x)
+    const law = lawFromLogSpace(r.x)
     for (const key of lawKeys) samples[key].push(law[key])
     samples.a.push(law.beta / (law.alpha + law.beta))
     samples.b.push(law.alpha / (law.alpha + law.beta))

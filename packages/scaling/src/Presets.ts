@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { lawFromLogSpace } from "./internal/LogSpace.ts"
 import type { LossLaw } from "./Law.ts"
 
 /**
@@ -50,13 +51,7 @@ export const chinchilla: LossLaw = { E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, b
  *
  * @since 0.1.0 @category presets
  */
-export const chinchillaUnrounded: LossLaw = {
-  E: Math.exp(0.5267228),
-  A: Math.exp(6.0073404),
-  B: Math.exp(6.0179186),
-  alpha: 0.33917084,
-  beta: 0.2849083
-}
+export const chinchillaUnrounded: LossLaw = lawFromLogSpace([6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083])
 
 /**
  * Epoch AI's replication (Besiroglu et al. 2024, arXiv:2404.10102): the maximum-likelihood fit of
@@ -66,13 +61,7 @@ export const chinchillaUnrounded: LossLaw = {
  *
  * @since 0.1.0 @category presets
  */
-export const epoch: LossLaw = {
-  E: Math.exp(0.59711196),
-  A: Math.exp(6.17795598),
-  B: Math.exp(7.64273236),
-  alpha: 0.34781303,
-  beta: 0.36585412
-}
+export const epoch: LossLaw = lawFromLogSpace([6.17795598, 7.64273236, 0.59711196, 0.34781303, 0.36585412])
 
 /**
  * The defaults of Sardana et al. 2024 (`nikhilsardana/beyond-chinchilla`, `utils.py`): E 1.69,
@@ -89,13 +78,7 @@ export const beyondChinchilla: LossLaw = { E: 1.69, A: 406.4, B: 410.7, alpha: 0
  *
  * @since 0.1.0 @category presets
  */
-export const muennighoff: LossLaw = {
-  E: Math.exp(0.6254804),
-  A: Math.exp(6.255414),
-  B: Math.exp(7.3049974),
-  alpha: 0.3526596,
-  beta: 0.3526596
-}
+export const muennighoff: LossLaw = lawFromLogSpace([6.255414, 7.3049974, 0.6254804, 0.3526596, 0.3526596])
 
 /**
  * Muennighoff et al.'s repetition constants: R_D* = 15.387756, R_N* = 5.309743.

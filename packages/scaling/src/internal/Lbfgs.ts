@@ -69,6 +69,7 @@ export const lbfgs = (objective: Objective, x0: ArrayLike<number>, options: Lbfg
     evaluations++
     return objective(xNew, gNew)
   }
+  const search: LineSearch = { evaluate, gNew, d, f0: f, slope0: 0 }
 
   while (iterations < maxIterations) {
     if (maxAbs(g) <= gtol) {
@@ -104,7 +105,9 @@ export const lbfgs = (objective: Objective, x0: ArrayLike<number>, options: Lbfg
       slope = dot(g, d)
     }
     const t0 = k === 0 ? Math.min(1, 1 / Math.max(1e-300, maxAbs(g))) : 1
-    const step = wolfe(evaluate, gNew, d, f, slope, t0)
+    search.f0 = f
+    search.slope0 = slope
+    const step = wolfe(search, t0)
     if (step === undefined) {
       // no step decreases the value any more: at the optimum to working precision when the
       // gradient is small next to the value's scale
@@ -141,73 +144,68 @@ export const lbfgs = (objective: Objective, x0: ArrayLike<number>, options: Lbfg
   return { x, value: f, iterations, evaluations, converged, gradient: maxAbs(g) }
 }
 
+/** One line search: `phi(t) = f(x + t·d)` with `phi(0) = f0` and `phi'(0) = slope0` (reused across iterations). */
+interface LineSearch {
+  /** Evaluates `phi(t)`, writing the gradient at `x + t·d` into `gNew`. */
+  readonly evaluate: (t: number) => number
+  readonly gNew: Float64Array
+  readonly d: Float64Array
+  f0: number
+  slope0: number
+}
+
+/** Strong Wolfe constants: sufficient decrease (c1) and curvature (c2). */
+const c1 = 1e-4
+const c2 = 0.9
+
+/** `phi(t) = ft` breaks the sufficient-decrease (Armijo) condition, or is not finite. */
+const tooHigh = (ls: LineSearch, t: number, ft: number): boolean => !Number.isFinite(ft) || ft > ls.f0 + c1 * t * ls.slope0
+
+/** `phi'(t) = slope` meets the strong curvature condition. */
+const flatEnough = (ls: LineSearch, slope: number): boolean => Math.abs(slope) <= -c2 * ls.slope0
+
 /**
- * Line search for the strong Wolfe conditions (c1 = 1e-4, c2 = 0.9). Leaves the accepted point in
- * the buffers `evaluate` writes to and returns its value, or `undefined` when no step decreases.
+ * Line search for the strong Wolfe conditions. Leaves the accepted point in the buffers `evaluate`
+ * writes to and returns its value, or `undefined` when no step decreases.
  */
-const wolfe = (
-  evaluate: (t: number) => number,
-  gNew: Float64Array,
-  d: Float64Array,
-  f0: number,
-  slope0: number,
-  t0: number
-): number | undefined => {
-  const c1 = 1e-4
-  const c2 = 0.9
+const wolfe = (ls: LineSearch, t0: number): number | undefined => {
   let tPrev = 0
-  let fPrev = f0
-  let slopePrev = slope0
+  let fPrev = ls.f0
   let t = t0
   for (let i = 0; i < 30; i++) {
-    const ft = evaluate(t)
-    const slope = dot(gNew, d)
-    if (!Number.isFinite(ft) || ft > f0 + c1 * t * slope0 || (i > 0 && ft >= fPrev)) {
-      return zoom(evaluate, gNew, d, f0, slope0, tPrev, fPrev, slopePrev, t, ft)
-    }
-    if (Math.abs(slope) <= -c2 * slope0) return ft
-    if (slope >= 0) return zoom(evaluate, gNew, d, f0, slope0, t, ft, slope, tPrev, fPrev)
+    const ft = ls.evaluate(t)
+    const slope = dot(ls.gNew, ls.d)
+    if (tooHigh(ls, t, ft) || (i > 0 && ft >= fPrev)) return zoom(ls, tPrev, fPrev, t)
+    if (flatEnough(ls, slope)) return ft
+    if (slope >= 0) return zoom(ls, t, ft, tPrev)
     tPrev = t
     fPrev = ft
-    slopePrev = slope
     t *= 2
   }
   if (tPrev === 0) return undefined
-  const last = evaluate(tPrev)
-  return last < f0 ? last : undefined
+  const last = ls.evaluate(tPrev)
+  return last < ls.f0 ? last : undefined
 }
 
-const zoom = (
-  evaluate: (t: number) => number,
-  gNew: Float64Array,
-  d: Float64Array,
-  f0: number,
-  slope0: number,
-  tLo0: number,
-  fLo0: number,
-  _slopeLo: number,
-  tHi0: number,
-  _fHi: number
-): number | undefined => {
-  const c1 = 1e-4
-  const c2 = 0.9
+/** Bisects between `tLo0` (value `fLo0`, the lowest so far) and `tHi0` for a point meeting the strong Wolfe conditions. */
+const zoom = (ls: LineSearch, tLo0: number, fLo0: number, tHi0: number): number | undefined => {
   let tLo = tLo0
   let fLo = fLo0
   let tHi = tHi0
   for (let i = 0; i < 60; i++) {
     const t = 0.5 * (tLo + tHi)
-    const ft = evaluate(t)
-    if (!Number.isFinite(ft) || ft > f0 + c1 * t * slope0 || ft >= fLo) {
+    const ft = ls.evaluate(t)
+    if (tooHigh(ls, t, ft) || ft >= fLo) {
       tHi = t
     } else {
-      const slope = dot(gNew, d)
-      if (Math.abs(slope) <= -c2 * slope0) return ft
+      const slope = dot(ls.gNew, ls.d)
+      if (flatEnough(ls, slope)) return ft
       if (slope * (tHi - tLo) >= 0) tHi = tLo
       tLo = t
       fLo = ft
     }
     if (Math.abs(tHi - tLo) < 1e-16 * Math.max(1, Math.abs(tLo))) break
   }
-  if (tLo > 0 && fLo < f0) return evaluate(tLo)
+  if (tLo > 0 && fLo < ls.f0) return ls.evaluate(tLo)
   return undefined
 }

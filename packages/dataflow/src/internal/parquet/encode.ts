@@ -277,15 +277,21 @@ const fillFlat = (
   }
 }
 
-/** Flatten a scalar column. */
-const flatLeaf = (
+/**
+ * Flattens column `name` (of `type`) of `rows[start, end)` into one leaf, with a page break before the
+ * row at which `pageSize` bytes of values have gathered.
+ */
+type LeafBuilder = (
   rows: ReadonlyArray<Record<string, unknown>>,
   start: number,
   end: number,
   name: string,
   type: ColumnType,
   pageSize: number
-): Leaf => {
+) => Leaf
+
+/** Flatten a scalar column. */
+const flatLeaf: LeafBuilder = (rows, start, end, name, type, pageSize) => {
   const n = end - start
   const leaf = newLeaf(n, 1, false)
   let count = 0
@@ -361,14 +367,7 @@ const flatLeaf = (
 }
 
 /** Flatten a list column into repetition/definition levels (max def 3: list, element). */
-const listLeaf = (
-  rows: ReadonlyArray<Record<string, unknown>>,
-  start: number,
-  end: number,
-  name: string,
-  type: ColumnType,
-  pageSize: number
-): Leaf => {
+const listLeaf: LeafBuilder = (rows, start, end, name, type, pageSize) => {
   const element = listElement(type)!
   // first pass: count level entries
   let levels = 0
