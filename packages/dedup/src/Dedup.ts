@@ -26,11 +26,11 @@ import { RankKeys, type Rule, rules } from "./Survivor.ts"
 /** @since 0.1.0 @category models */
 export type Mode = "exact" | "minhash"
 
-/** @since 0.1.0 @category models */
-export interface RunOptions {
-  /** A Parquet, JSONL or Arrow file, directory or glob. */
+/** What {@link run} and {@link stage} both take. @since 0.1.0 @category models */
+export interface CommonOptions {
+  /** A Parquet, JSONL or Arrow file, directory or glob (read twice: once to link, once to write). */
   readonly input: string | ReadonlyArray<string>
-  /** Output directory for the kept documents. */
+  /** Output directory for the kept documents (and rejects, and clusters.jsonl unless `clusters` is given). */
   readonly out: string
   /** `exact` (content hash) or `minhash` (near-duplicates; default). */
   readonly mode?: Mode | undefined
@@ -40,10 +40,14 @@ export interface RunOptions {
   readonly survivor?: Rule | undefined
   /** Clusters file (JSONL; default `<out>/clusters.jsonl`). */
   readonly clusters?: string | undefined
-  /** Write the removed documents here (default: `<out>/rejects/`, dataflow's rejects). */
-  readonly rejects?: string | undefined
   /** Output format (default parquet). */
   readonly format?: Input.Format | undefined
+}
+
+/** @since 0.1.0 @category models */
+export interface RunOptions extends CommonOptions {
+  /** Write the removed documents here (default: `<out>/rejects/`, dataflow's rejects). */
+  readonly rejects?: string | undefined
   /** Redo a completed run and overwrite an existing clusters file. */
   readonly force?: boolean | undefined
   /**
@@ -195,17 +199,7 @@ const validate = (options: RunOptions): DedupOptionsError | undefined => {
 }
 
 /** @since 0.1.0 @category models */
-export interface StageOptions {
-  /** The dataset to deduplicate (read twice: once to link, once to write). */
-  readonly input: string | ReadonlyArray<string>
-  /** Output directory (kept documents, rejects, clusters.jsonl unless `clusters` is given). */
-  readonly out: string
-  readonly mode?: Mode | undefined
-  readonly exact?: ExactOptions | undefined
-  readonly minhash?: NearOptions | undefined
-  readonly survivor?: Rule | undefined
-  readonly clusters?: string | undefined
-  readonly format?: Input.Format | undefined
+export interface StageOptions extends CommonOptions {
   /** Format of `input` (default: detected from the path when the stage runs). */
   readonly inputFormat?: Input.Format | undefined
   /** Stage name (default `<mode>-dedup`). */

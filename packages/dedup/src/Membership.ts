@@ -21,6 +21,7 @@ import { Effect, Stream } from "effect"
 import { CorruptFile, DedupIOError, DedupOptionsError, OutputExists } from "./Errors.ts"
 import { contentKey } from "./ExactDedup.ts"
 import { growU32 } from "./internal/hash.ts"
+import { lowerBound } from "./internal/search.ts"
 import { decode, encode } from "./internal/spill.ts"
 import { LshIndex } from "./LshIndex.ts"
 import * as LshParams from "./LshParams.ts"
@@ -84,18 +85,6 @@ const sortPairs = (pairs: Uint32Array, n: number): Uint32Array => {
     out[2 * i + 1] = pairs[2 * order[i]! + 1]!
   }
   return out
-}
-
-/** First index in sorted pairs whose key is >= `key`. */
-const lowerBound = (pairs: Uint32Array, n: number, key: number): number => {
-  let lo = 0
-  let hi = n
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (pairs[2 * mid]! < key) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**
@@ -249,7 +238,7 @@ export class Index {
     const key = Buffer.from(contentKey(text), "base64").readUInt32LE(0)
     const hashes = this.shingler.hashes(text)
     const sig = this.hasher.signature(hashes)
-    for (let i = lowerBound(this.keys, this.documents, key); i < this.documents && this.keys[2 * i] === key && exact.length < limit; i++) {
+    for (let i = lowerBound(this.keys, 2, this.documents, key); i < this.documents && this.keys[2 * i] === key && exact.length < limit; i++) {
       // a 32-bit key collision is ruled out by comparing the signatures too
       const d = this.keys[2 * i + 1]!
       if (estimateJaccard(sig, this.signature(d)) === 1) exact.push(this.match(d, 1))
@@ -272,7 +261,7 @@ export class Index {
         const h = hashes[i]!
         if (h % this.sample !== 0) continue
         sampled++
-        for (let p = lowerBound(this.postings, this.postingCount, h); p < this.postingCount && this.postings[2 * p] === h; p++) {
+        for (let p = lowerBound(this.postings, 2, this.postingCount, h); p < this.postingCount && this.postings[2 * p] === h; p++) {
           const d = this.postings[2 * p + 1]!
           counts.set(d, (counts.get(d) ?? 0) + 1)
         }

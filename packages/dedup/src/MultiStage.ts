@@ -43,6 +43,7 @@ import { contentKey } from "./ExactDedup.ts"
 import * as CC from "./internal/components.ts"
 import { growU32, growU8 } from "./internal/hash.ts"
 import { lazySource } from "./internal/source.ts"
+import { lowerBound } from "./internal/search.ts"
 import { decode, encode, pad, u32Records } from "./internal/spill.ts"
 import { bandKeys } from "./LshIndex.ts"
 import * as Membership from "./Membership.ts"
@@ -454,13 +455,7 @@ const aggregate = (r: Resolved, dirs: ReturnType<typeof directories>, cc: Return
 
 /** Binary search of `root` in records sorted by root; -1 when absent. */
 const findRecord = (records: Float64Array, count: number, root: number): number => {
-  let a = 0
-  let b = count
-  while (a < b) {
-    const mid = (a + b) >>> 1
-    if (records[CC.RECORD * mid]! < root) a = mid + 1
-    else b = mid
-  }
+  const a = lowerBound(records, CC.RECORD, count, root)
   return a < count && records[CC.RECORD * a] === root ? a : -1
 }
 

@@ -16,27 +16,23 @@ import { Tokenizer } from "@pretrain/tokenizer"
 import { Effect } from "effect"
 import * as Layout from "./Layout.ts"
 import * as Pack from "./Pack.ts"
-import type * as Packer from "./Packer.ts"
-import type * as TokenDataset from "./TokenDataset.ts"
 import { FILE_SEP, REPO_NAME } from "./Tokens.ts"
 
-/** @since 0.1.0 @category models */
-export interface DemoOptions {
+/**
+ * `packing`, `format` and `seed` as in {@link Pack.Params} (but `format` defaults to megatron);
+ * `workers`, `force` and `ifChanged` as in {@link Pack.RunOptions}.
+ *
+ * @since 0.1.0 @category models
+ */
+export interface DemoOptions extends Pick<Pack.Params, "packing" | "format" | "seed">, Pick<Pack.RunOptions, "workers" | "force" | "ifChanged"> {
   /** The dataset to pack (e.g. the demo's near-dedup output). */
   readonly input: string
   readonly tokenizerFile: string
   readonly outDir: string
   /** Sequence length (default 2048). */
   readonly seqLen?: number | undefined
-  readonly packing?: Packer.Mode | undefined
-  readonly format?: TokenDataset.Format | undefined
   /** Default: starcoder2 when the tokenizer has its tokens, else starcoder1. */
   readonly layout?: Layout.Layout | undefined
-  readonly seed?: number | undefined
-  readonly workers?: number | undefined
-  readonly force?: boolean | undefined
-  /** When `outDir` was packed with another tokenizer or other options: `fail` (default) or `redo`. */
-  readonly ifChanged?: "fail" | "redo" | undefined
 }
 
 /** @since 0.1.0 @category models */

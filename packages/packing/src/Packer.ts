@@ -97,18 +97,17 @@ const check = (options: PackerOptions): void => {
 }
 
 /**
- * Concatenate and chunk.
+ * What every packer holds: its checked options, its sink, and the one sequence (`seqLen` tokens)
+ * and boundaries it fills and hands to the sink.
  *
  * @since 0.1.0 @category packers
  */
-export class ConcatPacker implements Packer {
+export abstract class SequenceFiller {
   readonly stats = emptyStats()
-  private readonly seq: Uint32Array
-  private readonly bounds: Int32Array
-  private fill = 0
-  private nb = 1
-  private readonly options: PackerOptions
-  private readonly sink: SequenceSink
+  protected readonly seq: Uint32Array
+  protected readonly bounds: Int32Array
+  protected readonly options: PackerOptions
+  protected readonly sink: SequenceSink
   constructor(options: PackerOptions, sink: SequenceSink) {
     check(options)
     this.options = options
@@ -116,6 +115,16 @@ export class ConcatPacker implements Packer {
     this.seq = new Uint32Array(options.seqLen)
     this.bounds = new Int32Array(options.seqLen + 2)
   }
+}
+
+/**
+ * Concatenate and chunk.
+ *
+ * @since 0.1.0 @category packers
+ */
+export class ConcatPacker extends SequenceFiller implements Packer {
+  private fill = 0
+  private nb = 1
 
   add(ids: Uint32Array, start = 0, end = ids.length): void {
     const L = this.options.seqLen
@@ -190,23 +199,13 @@ class CapacityTree {
  *
  * @since 0.1.0 @category packers
  */
-export class BestFitPacker implements Packer {
-  readonly stats = emptyStats()
+export class BestFitPacker extends SequenceFiller implements Packer {
   private readonly store = new U32Buffer(1 << 16)
   private readonly itemStart = new I32Buffer()
   private readonly itemLength = new I32Buffer()
-  private readonly seq: Uint32Array
-  private readonly bounds: Int32Array
   private readonly window: number
-
-  private readonly options: PackerOptions
-  private readonly sink: SequenceSink
   constructor(options: PackerOptions, sink: SequenceSink) {
-    check(options)
-    this.options = options
-    this.sink = sink
-    this.seq = new Uint32Array(options.seqLen)
-    this.bounds = new Int32Array(options.seqLen + 2)
+    super(options, sink)
     this.window = Math.max(options.seqLen, options.windowTokens ?? defaultWindowTokens)
   }
 

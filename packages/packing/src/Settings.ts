@@ -26,11 +26,13 @@ export interface TokenizerRecord {
   readonly vocabSize: number
 }
 
-/** Every option that changes the packed tokens, with defaults filled in. @since 0.1.0 @category models */
-export interface Options {
-  /** The input path(s), absolute. */
-  readonly input: string
-  readonly inputFormat: string
+/**
+ * The options that change the packed tokens and are recorded as a run gives them (both in
+ * {@link Options} and in {@link Request}).
+ *
+ * @since 0.1.0 @category models
+ */
+export interface GivenOptions {
   readonly format: string
   readonly layout: string
   readonly packing: string
@@ -41,8 +43,15 @@ export interface Options {
   readonly fimRepoRate: number
   readonly metadataRate: number
   readonly partitions: number
-  readonly windowTokens: number
   readonly pad: string
+}
+
+/** Every option that changes the packed tokens, with defaults filled in. @since 0.1.0 @category models */
+export interface Options extends GivenOptions {
+  /** The input path(s), absolute. */
+  readonly input: string
+  readonly inputFormat: string
+  readonly windowTokens: number
 }
 
 /** @since 0.1.0 @category models */
@@ -97,22 +106,23 @@ export const tokenizerDigest = (tokenizer: Tokenizer): string => {
 }
 
 /** What {@link of} needs: a run's options with defaults filled in (see `Pack.resolve`). @since 0.1.0 @category models */
-export interface Request {
+export interface Request extends GivenOptions {
   readonly input: string | ReadonlyArray<string>
   readonly inputFormat?: string | undefined
   readonly tokenizer: string
-  readonly format: string
-  readonly layout: string
-  readonly packing: string
-  readonly seqLen: number
-  readonly seed: number
-  readonly fimRate: number
-  readonly fimSpmRate: number
-  readonly fimRepoRate: number
-  readonly metadataRate: number
-  readonly partitions: number
   readonly windowTokens?: number | undefined
-  readonly pad: string
+}
+
+/**
+ * The {@link GivenOptions} that {@link of} copies as given, in the order `pack.json` records them and
+ * {@link diff} lists them (`pad` comes after `windowTokens`).
+ */
+const copied = ["format", "layout", "packing", "seqLen", "seed", "fimRate", "fimSpmRate", "fimRepoRate", "metadataRate", "partitions"] as const
+
+const copyGiven = (options: Request): Pick<GivenOptions, typeof copied[number]> => {
+  const out: Record<string, unknown> = {}
+  for (const key of copied) out[key] = options[key]
+  return out as Pick<GivenOptions, typeof copied[number]>
 }
 
 /**
@@ -124,16 +134,7 @@ export const of = (options: Request, tokenizer: Tokenizer, digest = tokenizerDig
   const opts: Options = {
     input: typeof options.input === "string" ? path.resolve(options.input) : options.input.map((i) => path.resolve(i)).join(", "),
     inputFormat: options.inputFormat ?? "auto",
-    format: options.format,
-    layout: options.layout,
-    packing: options.packing,
-    seqLen: options.seqLen,
-    seed: options.seed,
-    fimRate: options.fimRate,
-    fimSpmRate: options.fimSpmRate,
-    fimRepoRate: options.fimRepoRate,
-    metadataRate: options.metadataRate,
-    partitions: options.partitions,
+    ...copyGiven(options),
     windowTokens: Math.max(options.seqLen, options.windowTokens ?? Packer.defaultWindowTokens),
     pad: options.pad
   }

@@ -7,6 +7,7 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Dedup from "../Dedup.ts"
 import * as MultiStage from "../MultiStage.ts"
+import type { Options as NearOptions } from "../NearDedup.ts"
 import { modes } from "../Shingle.ts"
 import { rules } from "../Survivor.ts"
 
@@ -37,6 +38,21 @@ interface MultiArgs {
   readonly index: Option.Option<string>
 }
 
+/** The MinHash flags as options; `verify` is `verifyByDefault` without `--verify` / `--no-verify`. */
+const minhashOptions = (
+  a: Pick<MultiArgs, "threshold" | "numPerm" | "ngram" | "shingle" | "seed" | "bands" | "rows" | "verify">,
+  verifyByDefault: boolean
+): NearOptions => ({
+  threshold: opt(a.threshold),
+  numPerm: opt(a.numPerm),
+  ngram: opt(a.ngram),
+  shingle: opt(a.shingle),
+  seed: opt(a.seed),
+  bands: opt(a.bands),
+  rows: opt(a.rows),
+  verify: opt(a.verify) ?? verifyByDefault
+})
+
 /** `--tasks N`: the multi-stage mode; prints the filter stage's counts. */
 const multiStage = (a: MultiArgs) =>
   MultiStage.run({
@@ -51,17 +67,8 @@ const multiStage = (a: MultiArgs) =>
     survivor: opt(a.survivor),
     index: opt(a.index),
     exact: { normalizeWhitespace: a.normalizeWhitespace },
-    minhash: {
-      threshold: opt(a.threshold),
-      numPerm: opt(a.numPerm),
-      ngram: opt(a.ngram),
-      shingle: opt(a.shingle),
-      seed: opt(a.seed),
-      bands: opt(a.bands),
-      rows: opt(a.rows),
-      // the multi-stage mode has no exact-Jaccard check: only an explicit --verify is an error there
-      verify: opt(a.verify) ?? false
-    }
+    // the multi-stage mode has no exact-Jaccard check: only an explicit --verify is an error there
+    minhash: minhashOptions(a, false)
   }, { workers: opt(a.workers), force: a.force }).pipe(
     Effect.tap((result) => {
       const filter = result.stages.find((s) => s.stage === "filter")!.stats
@@ -122,16 +129,7 @@ export const dedupCommand = Command.make(
         out: a.out,
         mode: a.mode,
         exact: { normalizeWhitespace: a.normalizeWhitespace },
-        minhash: {
-          threshold: opt(a.threshold),
-          numPerm: opt(a.numPerm),
-          ngram: opt(a.ngram),
-          shingle: opt(a.shingle),
-          seed: opt(a.seed),
-          bands: opt(a.bands),
-          rows: opt(a.rows),
-          verify: opt(a.verify) ?? true
-        },
+        minhash: minhashOptions(a, true),
         survivor: opt(a.survivor),
         clusters: opt(a.clusters),
         rejects: opt(a.rejects),

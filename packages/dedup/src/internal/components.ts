@@ -29,6 +29,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { CorruptFile } from "../Errors.ts"
 import { growU32 } from "./hash.ts"
+import { lowerBound } from "./search.ts"
 import { decode, encode, pad, u32Records } from "./spill.ts"
 
 /** One output file of a task: its name (given the task rank) and bytes. */
@@ -158,16 +159,7 @@ class LinkState {
     let m = 0
     for (let i = 0; i < nodes.length; i++) if (i === 0 || nodes[i] !== nodes[i - 1]) nodes[m++] = nodes[i]!
     const ids = nodes.subarray(0, m)
-    const dense = (x: number) => {
-      let a = 0
-      let b = m
-      while (a < b) {
-        const mid = (a + b) >>> 1
-        if (ids[mid]! < x) a = mid + 1
-        else b = mid
-      }
-      return a
-    }
+    const dense = (x: number) => lowerBound(ids, 1, m, x)
     const par = Int32Array.from({ length: m }, (_, i) => i)
     const find = (i: number) => {
       while (par[i] !== i) {
@@ -314,13 +306,7 @@ export const askRound = (
       if (p.ptr[i] === NONE || p.fin[i] === 1) continue
       const target = p.ptr[i]!
       const a = answers[layout.owner(target)]!
-      let x = 0
-      let y = a.length / 3
-      while (x < y) {
-        const mid = (x + y) >>> 1
-        if (a[3 * mid]! < target) x = mid + 1
-        else y = mid
-      }
+      const x = lowerBound(a, 3, a.length / 3, target)
       if (x >= a.length / 3 || a[3 * x] !== target) throw new CorruptFile({ file: prev.answer, position: `task ${q}`, reason: `no answer for id ${target}` })
       p.ptr[i] = a[3 * x + 1]!
       p.fin[i] = a[3 * x + 2]!

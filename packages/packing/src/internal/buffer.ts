@@ -47,22 +47,3 @@ export class I32Buffer {
     return this.data.subarray(0, this.length)
   }
 }
-
-export class F64Buffer {
-  data: Float64Array
-  length = 0
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(Math.max(16, capacity))
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = v
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length)
-  }
-}
