@@ -142,6 +142,12 @@ describe("the one-pass scanners find what the published patterns find", () => {
     }
   })
 
+  it("char profile of a text larger than the kept code-unit buffer (16 MiB), and of a small one after it", () => {
+    const big = "Ab3+".repeat(2_200_000) // 8.8 M code units
+    expect(charProfile(big)).toMatchObject({ length: big.length, alpha: 4_400_000, alnum: 6_600_000, base64Longest: big.length, base64Total: big.length })
+    expect(charProfile("(ab)")).toMatchObject({ length: 4, alpha: 2, alnum: 2, base64Longest: 0 })
+  })
+
   it("line stats from indexOf: same as splitting lines, with \\r anywhere and edge cases", () => {
     const reference = (text: string) => {
       const lines = text.replace(/\r/g, "").split("\n")
