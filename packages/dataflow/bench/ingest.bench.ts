@@ -72,7 +72,7 @@ report("NodeModules.source, 4 shards", await median(4))
 console.log(`skipped: ${JSON.stringify(whole.drops)}`)
 
 // End to end: `pretrain ingest node_modules` (8 tasks on 2 worker threads, reading + ZSTD Parquet),
-// the figure the issue sets a goal for. Median of 3 forced runs after a warm-up.
+// the end-to-end ingest rate (goal: 50 MB/s). Median of 3 forced runs after a warm-up.
 const { runPipeline } = await import("../src/Run.ts")
 const ingestModule = path.resolve(here, "../src/commands/IngestPipeline.ts")
 const fs = await import("node:fs")

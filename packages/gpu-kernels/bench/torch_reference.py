@@ -1,7 +1,7 @@
 """PyTorch figures for the same shapes as kernels.bench.ts, on the same machine, in the same run.
 
 Reads a JSON list of cases on stdin, prints a JSON list of seconds per call. fp32 matmul with TF32
-disabled (the issue's yardstick); causal attention through scaled_dot_product_attention.
+disabled (the yardstick the ratio is taken against); causal attention through scaled_dot_product_attention.
 Exits with status 3 when torch or CUDA is missing.
 """
 import json

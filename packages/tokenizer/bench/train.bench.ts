@@ -10,7 +10,7 @@
  *   its text file; the rows "1 worker" and "2 workers" run `ParallelTrain` (Effect streams,
  *   counting on worker threads).
  * - Units: HF's binding reads its file line by line, so it learns from lines; ours learns from whole
- *   documents (what the issue asks for). For a like-for-like figure, HF also trains on whole
+ *   documents (what code corpora are made of). For a like-for-like figure, HF also trains on whole
  *   documents: each document is one line of its file, with its inner newlines written as a
  *   whitespace character the corpus does not contain (U+0085 NEL, else U+2028, ...), which HF's
  *   regex treats exactly as `\n` (both are `\s`, neither letter nor digit); that tokenizer is
