@@ -10,7 +10,7 @@
  *
  * - IO: Parquet source → Parquet sink (ZSTD), no steps;
  * - curate: the same with `Curate.steps` (defaults + HumanEval decontamination); rejects are not
- *   written in either (a curate run also writes every dropped file to `rejects/` as JSONL).
+ *   written in either (a curate run also writes every dropped file to `rejects/` as zstd-compressed JSONL).
  *
  * Prints MB/s of input content per core, the ratio, per-operator time, drops per reason, then
  * decontamination catches of planted HumanEval strings and false hits on every corpus file. Goal:

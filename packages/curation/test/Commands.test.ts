@@ -1,6 +1,6 @@
 import { NodeServices } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Parquet } from "@pretrain/dataflow"
+import { Parquet, Rejects } from "@pretrain/dataflow"
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import * as fs from "node:fs"
@@ -44,7 +44,7 @@ describe("pretrain curate", () => {
     expect(r.out).toContain("curation: 8 files in, 2 kept")
     expect(r.out).toMatch(/opt-out +1/)
     expect(r.out).toMatch(/decontamination:HumanEval +1/)
-    const rejects = fs.readdirSync(path.join(dir, "rejects")).flatMap((f) => fs.readFileSync(path.join(dir, "rejects", f), "utf8").trim().split("\n"))
+    const rejects = Rejects.readSync(path.join(dir, "rejects"))
     expect(rejects).toHaveLength(6)
     expect(fs.existsSync(path.join(dir, "out", "rejects"))).toBe(false)
     const stats = JSON.parse(fs.readFileSync(path.join(dir, "out", "stats.json"), "utf8"))

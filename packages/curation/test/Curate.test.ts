@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Parquet, Pipeline, runPipeline } from "@pretrain/dataflow"
+import { Parquet, Pipeline, Rejects, runPipeline } from "@pretrain/dataflow"
 import { Effect, Stream } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -89,9 +89,7 @@ describe("the curation stage", () => {
     expect(rows.map((r) => r.path)).toEqual(["tslib.js", "src/config.js"])
     expect(rows[1]!.content).toBe(`export const key = "<KEY>"\nexport const admin = "<EMAIL>"\nexport const upstream = "<IP_ADDRESS>"\n`)
     expect(rows[1]!.language).toBe("JavaScript")
-    const rejects = fs.readdirSync(path.join(dir, "out", "rejects")).flatMap((f) =>
-      fs.readFileSync(path.join(dir, "out", "rejects", f), "utf8").trim().split("\n").map((l) => JSON.parse(l))
-    )
+    const rejects = Rejects.readSync(path.join(dir, "out", "rejects"))
     expect(rejects.find((r) => r._reject_reason === "decontamination:HumanEval")).toMatchObject({ path: "sol.py", benchmark_match: "HumanEval/12 canonical_solution" })
     const summary = Demo.summarize(stats)
     expect(summary).toContain("curation: 8 files in, 2 kept (25.0%), 6 dropped")

@@ -34,7 +34,10 @@ export interface Stage<A = any, B = any> {
   readonly source: Source<A>
   readonly steps: (docs: Stream.Stream<A, SourceError>) => Stream.Stream<B, unknown>
   readonly sink: Sink<B>
-  /** Write every dropped record with its reason and operator to `<sink.dir>/rejects/` (JSONL). */
+  /**
+   * Write every dropped record with its reason and operator to `<sink.dir>/rejects/` (JSON Lines
+   * compressed with zstd; `Rejects.readSync` reads them back).
+   */
   readonly rejects: boolean
 }
 

@@ -8,7 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { Jsonl, Parquet, Pipeline, runPipeline } from "../src/index.ts"
+import { Jsonl, Parquet, Pipeline, Rejects, runPipeline } from "../src/index.ts"
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "dataflow-bad-input-"))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -63,7 +63,7 @@ describe("bad input in a pipeline", () => {
       assert.strictEqual(result.stages[0]!.stats.docsOut, 2)
       const kept = fs.readFileSync(path.join(out, "part-00000-0000.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).content)
       assert.deepStrictEqual(kept, ["one", "three"])
-      const rejects = fs.readFileSync(path.join(out, "rejects", "part-00000-0000.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      const rejects = Rejects.readSync(path.join(out, "rejects"))
       assert.deepStrictEqual(rejects.map((r) => [r._reject_reason, r._reject_line, r._reject_file]), [
         ["malformed-json", 2, input],
         ["missing-content", 4, input]

@@ -5,7 +5,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { LocalExecutor, Parquet, runPipeline, runPipelinePromise, Shard } from "../src/index.ts"
+import { LocalExecutor, Parquet, Rejects, runPipeline, runPipelinePromise, Shard } from "../src/index.ts"
 import type { RunOptions, StageResult } from "../src/index.ts"
 import { type FixtureOptions, make, writeModule } from "./fixtures/two-stage.ts"
 
@@ -85,9 +85,6 @@ const cleanRun = Effect.gen(function*() {
   return reference
 })
 
-const readJsonl = (file: string): Array<Record<string, unknown>> =>
-  fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l))
-
 const stageOf = (stages: ReadonlyArray<StageResult>, name: string) => stages.find((s) => s.stage === name)!
 
 // ---- tests -------------------------------------------------------------------------------------
@@ -99,7 +96,7 @@ describe("LocalExecutor", () => {
       const parts = Object.keys(ref)
       assert.includeMembers(parts, [
         path.join("out1", "part-00000-0000.jsonl"),
-        path.join("out1", "rejects", "part-00002-0000.jsonl"),
+        path.join("out1", "rejects", "part-00002-0000.jsonl.zst"),
         path.join("out2", "part-00002-0000.parquet")
       ])
       for (const workers of [2, 0]) {
@@ -141,8 +138,7 @@ describe("LocalExecutor", () => {
         const marker = JSON.parse(fs.readFileSync(path.join(c.options.out1, ".pretrain", "clean", "task-00001.json"), "utf8"))
         assert.deepStrictEqual(marker, clean.perTask[1])
 
-        const rejects = fs.readdirSync(path.join(c.options.out1, "rejects")).sort()
-          .flatMap((f) => readJsonl(path.join(c.options.out1, "rejects", f)))
+        const rejects = Rejects.readSync(path.join(c.options.out1, "rejects"))
         assert.strictEqual(rejects.length, expected.tooShort + expected.secret + 1)
         const secret = rejects.find((r) => r._reject_reason === "secret")!
         assert.strictEqual(secret._reject_operator, "no-secrets")
@@ -185,9 +181,9 @@ describe("LocalExecutor", () => {
           "rejects"
         ])
         assert.deepStrictEqual(fs.readdirSync(path.join(c.options.out1, "rejects")).sort(), [
-          "part-00000-0000.jsonl",
-          "part-00002-0000.jsonl",
-          "part-00003-0000.jsonl"
+          "part-00000-0000.jsonl.zst",
+          "part-00002-0000.jsonl.zst",
+          "part-00003-0000.jsonl.zst"
         ])
 
         fs.rmSync(flag)

@@ -1,3 +1,4 @@
+import { Rejects } from "@pretrain/dataflow"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect, Exit } from "effect"
@@ -17,7 +18,7 @@ describe("Dedup.run", () => {
     // 0 and 1 are identical: 1 is permissive, so it survives although 0 has more stars
     expect(kept.map((d) => d.repo_name)).toEqual(["acme/b", "acme/c", "other/py", "acme/d"])
     expect(kept[0]).toMatchObject({ exact_cluster_id: 0, exact_cluster_size: 2 })
-    const rejects = readJsonlDir(path.join(dir, "out", "rejects"))
+    const rejects = Rejects.readSync(path.join(dir, "out", "rejects"))
     expect(rejects.map((r) => [r.repo_name, r._reject_reason])).toEqual([["acme/a", "exact-duplicate"]])
     const clusters = fs.readFileSync(path.join(dir, "out", "clusters.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
     expect(clusters).toEqual([{
@@ -90,7 +91,7 @@ describe("Dedup.run", () => {
     fs.writeFileSync(input, ['{"content":"a b c d e f g"}', "not json", '{"content":"a b c d e f g"}', '{"content":"x y z"}'].join("\n") + "\n")
     const summary = await run({ input, out: path.join(dir, "out"), format: "jsonl" })
     expect(summary).toMatchObject({ documents: 3, removed: 1 })
-    const rejects = readJsonlDir(path.join(dir, "out", "rejects"))
+    const rejects = Rejects.readSync(path.join(dir, "out", "rejects"))
     expect(rejects.map((r) => [r._reject_reason, r._reject_line ?? null])).toEqual([["malformed-json", 2], ["near-duplicate", null]])
     expect(readJsonlDir(path.join(dir, "out")).map((d) => [d.content, d.minhash_cluster_id])).toEqual([["a b c d e f g", 0], ["x y z", 2]])
   })

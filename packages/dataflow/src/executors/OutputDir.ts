@@ -18,10 +18,16 @@ import type { Stage } from "../Pipeline.ts"
 import { partMatchers, partName } from "../Sink.ts"
 import { listMarkers, markerDir, markerPath, rejectsDirName, removeMarker, stateDirName, statsFileName } from "./Markers.ts"
 
-const rejectsMatchers = partMatchers("jsonl")
+/** Rejects parts: zstd-compressed JSONL (and the plain JSONL of earlier versions, still recognised). */
+const rejectsCompressed = partMatchers("jsonl.zst")
+const rejectsPlain = partMatchers("jsonl")
+const rejectsMatchers = {
+  ownsFile: (name: string) => rejectsCompressed.ownsFile(name) || rejectsPlain.ownsFile(name),
+  ownsTaskFile: (name: string, rank: number) => rejectsCompressed.ownsTaskFile(name, rank) || rejectsPlain.ownsTaskFile(name, rank)
+}
 
-/** `<sink.dir>/rejects/part-<rank>-0000.jsonl`: where task `rank` writes its rejected records. @since 0.1.0 */
-export const rejectsPath = (dir: string, rank: number): string => path.join(dir, rejectsDirName, partName(rank, 0, "jsonl"))
+/** `<sink.dir>/rejects/part-<rank>-0000.jsonl.zst`: where task `rank` writes its rejected records. @since 0.1.0 */
+export const rejectsPath = (dir: string, rank: number): string => path.join(dir, rejectsDirName, partName(rank, 0, "jsonl.zst"))
 
 const temporaryPattern = /^\.tmp-\d+-\d+-(.*)$/
 

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Cause, Data, Effect, Result, Stream } from "effect"
+import * as zlib from "node:zlib"
 import { describe, InputNotFound } from "../Errors.ts"
 import { AtomicFile } from "../internal/atomic.ts"
 import { encodeJson } from "../internal/jsonl/encode.ts"
@@ -66,28 +67,52 @@ export const encodeRejection = (rejection: Rejection): string => {
   return encodeJson(out)
 }
 
-/** The rejects part of one task, opened on the first rejection (no file when nothing is rejected). */
+/** Text gathered before it is compressed as one zstd frame of the rejects part. */
+const REJECTS_FRAME = 1 << 20
+
+/**
+ * The rejects part of one task, opened on the first rejection (no file when nothing is rejected):
+ * JSONL compressed with zstd (level 3, content checksums), as frames of about 1 MiB of text, which
+ * read back as one stream (`zstdcat`, `Rejects.readSync`, the JSONL source).
+ */
 class RejectsWriter {
   private file: AtomicFile | undefined
   private readonly path: string
+  private pending: Array<string> = []
+  private pendingLength = 0
   constructor(path: string) {
     this.path = path
   }
 
   write(rejections: ReadonlyArray<Rejection>): void {
-    if (rejections.length === 0) return
-    let text = ""
-    for (let i = 0; i < rejections.length; i++) text += encodeRejection(rejections[i]!) + "\n"
+    for (let i = 0; i < rejections.length; i++) {
+      const line = encodeRejection(rejections[i]!) + "\n"
+      this.pending.push(line)
+      this.pendingLength += line.length
+    }
+    if (this.pendingLength >= REJECTS_FRAME) this.flush()
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return
+    const frame = zlib.zstdCompressSync(Buffer.from(this.pending.join(""), "utf8"), {
+      params: { [zlib.constants.ZSTD_c_compressionLevel]: 3, [zlib.constants.ZSTD_c_checksumFlag]: 1 }
+    })
+    this.pending = []
+    this.pendingLength = 0
     this.file ??= new AtomicFile(this.path)
-    this.file.write(Buffer.from(text, "utf8"))
+    this.file.write(frame)
   }
 
   commit(): void {
+    this.flush()
     this.file?.commit()
     this.file = undefined
   }
 
   abort(): void {
+    this.pending = []
+    this.pendingLength = 0
     this.file?.abort()
     this.file = undefined
   }

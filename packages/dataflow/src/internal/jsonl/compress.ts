@@ -5,6 +5,7 @@
 import * as fs from "node:fs"
 import { pipeline, type Readable } from "node:stream"
 import * as zlib from "node:zlib"
+import { decompressStream } from "../zstdFrames.ts"
 
 /** Compression of a JSONL file. */
 export type Compression = "none" | "gzip" | "zstd"
@@ -34,9 +35,9 @@ export const sniffCompression = (file: string): Compression => {
 export const openDecompressed = (file: string, compression: Compression, highWaterMark = 1 << 20): Readable => {
   const raw = fs.createReadStream(file, { highWaterMark })
   if (compression === "none") return raw
-  const decoder = compression === "gzip"
-    ? zlib.createGunzip({ chunkSize: 1 << 16 })
-    : zlib.createZstdDecompress({ chunkSize: 1 << 16 })
+  // zstd: every frame of the file, each through a decoder of its own (Node's stops after the first)
+  if (compression === "zstd") return decompressStream(raw)
+  const decoder = zlib.createGunzip({ chunkSize: 1 << 16 })
   // pipeline destroys both streams with the first error, so iterating `decoder` sees read errors too
   pipeline(raw, decoder, () => {})
   return decoder
