@@ -193,13 +193,18 @@ async function* frames(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       return
     }
   }
-  for (let first = await next(); first !== undefined; first = await next()) {
-    if (first.length === 0) continue
-    const decoder = zlib.createZstdDecompress(options)
-    const input = Readable.from(frame(first), { objectMode: false })
-    input.on("error", (e) => decoder.destroy(e))
-    input.pipe(decoder)
-    for await (const out of decoder) yield out as Buffer
-    if (!cutter.atFrameStart) throw new ZstdFormatError("truncated zstd stream: it ends inside a frame")
+  try {
+    for (let first = await next(); first !== undefined; first = await next()) {
+      if (first.length === 0) continue
+      const decoder = zlib.createZstdDecompress(options)
+      const input = Readable.from(frame(first), { objectMode: false })
+      input.on("error", (e) => decoder.destroy(e))
+      input.pipe(decoder)
+      for await (const out of decoder) yield out as Buffer
+      if (!cutter.atFrameStart) throw new ZstdFormatError("truncated zstd stream: it ends inside a frame")
+    }
+  } finally {
+    // close the file early when reading stops (an error, or a consumer that had enough)
+    await source.return?.()
   }
 }
