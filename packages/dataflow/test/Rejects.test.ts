@@ -1,7 +1,7 @@
 /**
  * A stage's rejects parts: zstd-compressed JSON Lines (frames of about 1 MiB of text), read back in
- * order by `Rejects.readSync` and by the JSONL source; the plain parts of earlier versions are still
- * the stage's own; a damaged part is named.
+ * order by `Rejects.readSync`, by the JSONL source and by DuckDB; the plain parts of earlier
+ * versions are still the stage's own; a damaged part is named.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -9,6 +9,7 @@ import * as path from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { InputReadError, Jsonl, Operator, Pipeline, Rejects, runPipeline } from "../src/index.ts"
+import { duck } from "./support/duckdb.ts"
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "dataflow-rejects-"))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -47,6 +48,9 @@ describe("rejects parts", () => {
 
       const rejected = Rejects.readSync(dir)
       assert.deepStrictEqual(rejected.map((r) => r.id), odd.map((d) => d.id))
+      // DuckDB reads every frame too
+      const counted = yield* duck(`SELECT count(*) AS n, count(DISTINCT _reject_reason) AS reasons FROM read_json('${dir}/*.jsonl.zst')`)
+      assert.deepStrictEqual(counted, [{ n: 1500n, reasons: 3n }])
       assert.deepStrictEqual(rejected[0], { content: odd[0]!.content, id: 1, _reject_reason: "odd:1", _reject_operator: "drop-odd" })
 
       const copied = path.join(root, "copied")
